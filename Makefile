@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DOCUMENTS ?= documents
+INDEX ?= index
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-slow lint index venv clean quality
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Builds only when documents changed (the build itself compares content hashes).
+index: venv
+	$(PY) -m indexer build --documents $(DOCUMENTS) --index $(INDEX)
+
+run: index
+	$(PY) -m webapp --index $(INDEX) --host $(HOST) --port $(PORT)
+
+test: index
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+test-slow: venv
+	$(PY) -m pytest -m slow
+
+quality: venv
+	$(PY) bench/quality.py ../shared/eval/dev-queries.jsonl
+
+clean:
+	rm -rf $(INDEX) .pytest_cache .ruff_cache

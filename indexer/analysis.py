@@ -1,0 +1,201 @@
+"""Whoosh analyzers for Chinese: a jieba word channel and a character-bigram channel.
+
+Parts:
+
+* ``segmenter()`` — one jieba tokenizer per process, with the union user
+  dictionary loaded; kept in a module global (never on an analyzer instance,
+  because Whoosh pickles analyzers into the index).
+* ``WordTokenizer`` — jieba words with sequential positions and character
+  offsets; digits and one-character words are kept, punctuation is not.
+* ``BigramTokenizer`` — overlapping character pairs over letters, digits and
+  CJK (spaces bridged, punctuation breaks a run), so any substring of two or
+  more characters — 70.13 inside 70.13%, 协商 inside 工资集体协商 — can be found.
+
+Both read the *search form* of the text (see ``normalise.search_form``), which
+is aligned character for character with the stored display text, so offsets
+point at the right characters of what is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import jieba
+from whoosh.analysis import Token, Tokenizer
+
+from indexer.lexicon import USER_DICTIONARY
+from indexer.normalise import search_form
+
+_segmenter: jieba.Tokenizer | None = None
+_segmenter_lock = threading.Lock()
+_NUMBER_MARKS = frozenset(".%‰")
+_SPACES = frozenset(" \t\n\r\u3000\u00a0")
+
+
+def segmenter() -> jieba.Tokenizer:
+    """Return the process-wide jieba tokenizer, loading its dictionaries once."""
+    global _segmenter
+    if _segmenter is None:
+        with _segmenter_lock:
+            if _segmenter is None:
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                if USER_DICTIONARY.exists():
+                    tokenizer.load_userdict(str(USER_DICTIONARY))
+                _segmenter = tokenizer
+    return _segmenter
+
+
+def _is_content(word: str) -> bool:
+    return any(char.isalnum() for char in word)
+
+
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Return (word, start, end) for the jieba words of text's search form."""
+    form = search_form(text)
+    return [(word, start, end) for word, start, end in segmenter().tokenize(form) if _is_content(word)]
+
+
+def words(text: str) -> list[str]:
+    """Return the jieba words of text (search form, punctuation dropped)."""
+    return [word for word, _, _ in word_spans(text)]
+
+
+def bigram_spans(text: str) -> list[tuple[str, int, int, int]]:
+    """Return (bigram, position, start, end) over text's search form.
+
+    Spaces are skipped (so OCR spacing never splits a pair); punctuation ends a
+    run and leaves a gap of one position so phrases never match across it. A
+    run of one character yields that character alone.
+    """
+    form = search_form(text)
+    spans: list[tuple[str, int, int, int]] = []
+    position = 0
+    previous_char = ""
+    previous_start = -1
+    run_length = 0
+
+    def close_run() -> None:
+        nonlocal position
+        if run_length == 1:
+            spans.append((previous_char, position, previous_start, previous_start + 1))
+            position += 1
+        position += 1  # gap: no phrase across punctuation
+
+    for index, char in enumerate(form):
+        if char in _SPACES:
+            continue
+        if char.isalnum() or char in _NUMBER_MARKS:
+            if run_length:
+                spans.append((previous_char + char, position, previous_start, index + 1))
+                position += 1
+            previous_char, previous_start = char, index
+            run_length += 1
+        elif run_length:
+            close_run()
+            run_length = 0
+    if run_length:
+        close_run()
+    return spans
+
+
+def bigrams(text: str) -> list[str]:
+    """Return the bigram terms of text, in order."""
+    return [gram for gram, _, _, _ in bigram_spans(text)]
+
+
+def _literal_token(token: Token, value: str, positions: bool, chars: bool, start_pos: int, start_char: int) -> Token:
+    token.original = token.text = value
+    token.boost = 1.0
+    if positions:
+        token.pos = start_pos
+    if chars:
+        token.startchar = start_char
+        token.endchar = start_char + len(value)
+    return token
+
+
+class WordTokenizer(Tokenizer):
+    """Yield jieba words as Whoosh tokens (sequential positions, character offsets)."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield _literal_token(token, search_form(value), positions, chars, start_pos, start_char)
+            return
+        for number, (word, start, end) in enumerate(word_spans(value)):
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + number
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class BigramTokenizer(Tokenizer):
+    """Yield overlapping character pairs as Whoosh tokens."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield _literal_token(token, search_form(value), positions, chars, start_pos, start_char)
+            return
+        for gram, position, start, end in bigram_spans(value):
+            token.text = gram
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def word_analyzer() -> WordTokenizer:
+    """Return the analyzer of the word channel."""
+    return WordTokenizer()
+
+
+def bigram_analyzer() -> BigramTokenizer:
+    """Return the analyzer of the bigram channel."""
+    return BigramTokenizer()

@@ -1,0 +1,301 @@
+"""Build or update the index: files → documents → passages → a fresh index folder, swapped in atomically.
+
+Layout of an index directory::
+
+    index/
+      current -> gen-20261120T231500-4f2a   (symlink, replaced atomically)
+      gen-…/                                  Whoosh files, manifest.json, docs/<doc_id>.json
+
+A build reads only files whose content hash changed since the current
+generation (and always everything when the schema version changed). It copies
+the current generation, deletes and re-adds what changed, commits, and only
+then points ``current`` at the new folder, so a reader never sees a half-built
+index. Unreadable files are skipped with their reason; the build goes on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.documents import Document, load_documents
+from indexer.read import SUPPORTED_SUFFIXES, ReadError
+from indexer.schema import SCHEMA_VERSION, make_schema
+
+CURRENT = "current"
+MANIFEST = "manifest.json"
+DOCS_DIR = "docs"
+_KEEP_OLD_GENERATIONS = 2
+
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, name: str) -> None:
+    return None
+
+
+@dataclass
+class BuildSummary:
+    """What a build did, for the CLI summary and for tests."""
+
+    index_path: str = ""
+    files_seen: int = 0
+    files_read: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    documents: int = 0
+    passages: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    up_to_date: bool = False
+    full_rebuild: bool = False
+
+    def as_dict(self) -> dict:
+        """Return the summary as JSON-ready data."""
+        return {
+            "index_path": self.index_path,
+            "files_seen": self.files_seen,
+            "files_read": self.files_read,
+            "files_unchanged": self.files_unchanged,
+            "files_removed": self.files_removed,
+            "documents": self.documents,
+            "passages": self.passages,
+            "skipped": [{"source": source, "reason": reason} for source, reason in self.skipped],
+            "seconds": round(self.seconds, 3),
+            "up_to_date": self.up_to_date,
+            "full_rebuild": self.full_rebuild,
+        }
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """Return the folder of the index generation in use, or None."""
+    link = Path(index_dir) / CURRENT
+    if not link.is_symlink() and not link.is_dir():
+        return None
+    target = link.resolve()
+    return target if (target / MANIFEST).is_file() else None
+
+
+def read_manifest(generation: Path) -> dict:
+    """Return the manifest of an index generation."""
+    return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+
+
+def scan(documents_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Return (files to read, files skipped with reasons) below a folder, in a stable order."""
+    files, skipped = [], []
+    for folder, subfolders, names in os.walk(documents_dir, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            source = path.relative_to(documents_dir).as_posix()
+            if path.is_symlink() and not path.exists():
+                skipped.append((source, "broken symbolic link / 符号链接无效"))
+            elif not path.is_file():
+                skipped.append((source, "not a regular file / 不是普通文件"))
+            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                skipped.append((source, f"unsupported file type {path.suffix or '(none)'} / 不支持的文件类型"))
+            else:
+                files.append(path)
+    return files, skipped
+
+
+def file_hash(path: Path) -> str:
+    """Return the SHA-1 of a file's bytes."""
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def passage_fields(document: Document) -> list[dict]:
+    """Return the Whoosh field values of each passage of a document."""
+    rows = []
+    for passage in document.passages:
+        head = f"{document.title}\n{passage.section}"
+        rows.append(
+            {
+                "id": passage.id,
+                "doc_id": document.doc_id,
+                "source": document.source,
+                "ordinal": passage.ordinal,
+                "title": document.title,
+                "section": passage.section,
+                "date": document.date or "",
+                "year": str(document.year) if document.year else "",
+                "province": document.province,
+                "city": document.city,
+                "doc_type": document.doc_type,
+                "topic": ",".join(passage.topics),
+                "topic_evidence": list(passage.topic_evidence),
+                "start": passage.start,
+                "text": passage.text,
+                "grams": passage.text,
+                "head": head,
+                "head_grams": head,
+            }
+        )
+    return rows
+
+
+def add_document(writer, document: Document) -> None:
+    """Add every passage of a document through an open Whoosh writer."""
+    for row in passage_fields(document):
+        writer.add_document(**{key: value for key, value in row.items() if value != ""})
+
+
+def _document_record(document: Document) -> dict:
+    record = document.summary(with_text=True)
+    record["header"] = list(document.header)
+    record["passage_spans"] = [
+        {
+            "id": passage.id,
+            "ordinal": passage.ordinal,
+            "start": passage.start,
+            "length": len(passage.text),
+            "section": passage.section,
+        }
+        for passage in document.passages
+    ]
+    return record
+
+
+def _new_generation_name() -> str:
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
+    return f"gen-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+def _swap_current(index_dir: Path, generation: Path) -> None:
+    temporary = index_dir / f".current-{uuid.uuid4().hex}"
+    os.symlink(generation.name, temporary)
+    os.replace(temporary, index_dir / CURRENT)
+
+
+def _remove_old_generations(index_dir: Path, keep: Path) -> None:
+    generations = sorted(
+        (path for path in index_dir.glob("gen-*") if path.is_dir() and path != keep),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    for old in generations[_KEEP_OLD_GENERATIONS:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    documents_dir: Path,
+    index_dir: Path,
+    *,
+    force: bool = False,
+    progress: Progress = _no_progress,
+) -> BuildSummary:
+    """Build or update the index of documents_dir in index_dir; return what was done."""
+    started = time.perf_counter()
+    documents_dir, index_dir = Path(documents_dir), Path(index_dir)
+    if not documents_dir.is_dir():
+        raise FileNotFoundError(f"documents folder not found / 找不到文档目录: {documents_dir}")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    summary = BuildSummary()
+    files, skipped_now = scan(documents_dir)
+    summary.files_seen = len(files) + len(skipped_now)
+    hashes = {path.relative_to(documents_dir).as_posix(): file_hash(path) for path in files}
+
+    previous = current_generation(index_dir)
+    old_manifest = read_manifest(previous) if previous else {}
+    reusable = not force and previous is not None and old_manifest.get("schema_version") == SCHEMA_VERSION
+    old_files: dict = old_manifest.get("files", {}) if reusable else {}
+    unchanged = {source for source, digest in hashes.items() if old_files.get(source, {}).get("sha1") == digest}
+    removed = set(old_files) - set(hashes)
+    summary.full_rebuild = not reusable
+    if reusable and len(unchanged) == len(hashes) and not removed:
+        summary.up_to_date = True
+        summary.index_path = str(previous)
+        summary.files_unchanged = len(unchanged)
+        _count_from_manifest(summary, old_manifest)
+        summary.skipped = sorted(set(map(tuple, old_manifest.get("skipped_files", []))) | set(skipped_now))
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    generation = index_dir / _new_generation_name()
+    if reusable:
+        shutil.copytree(previous, generation)
+        ix = whoosh_index.open_dir(str(generation))
+    else:
+        generation.mkdir()
+        (generation / DOCS_DIR).mkdir()
+        ix = whoosh_index.create_in(str(generation), make_schema())
+
+    new_files: dict = {}
+    skipped = list(skipped_now)
+    to_read = [path for path in files if path.relative_to(documents_dir).as_posix() not in unchanged]
+    with ix.writer(limitmb=256) as writer:
+        for source in sorted(removed | {p.relative_to(documents_dir).as_posix() for p in to_read}):
+            if source in old_files:
+                writer.delete_by_term("source", source)
+                for doc_id in old_files[source].get("documents", []):
+                    (generation / DOCS_DIR / f"{doc_id}.json").unlink(missing_ok=True)
+        for source in unchanged:
+            new_files[source] = old_files[source]
+            if "skipped" in old_files[source]:
+                skipped.append((source, old_files[source]["skipped"]))
+        for number, path in enumerate(to_read, start=1):
+            source = path.relative_to(documents_dir).as_posix()
+            progress(number, len(to_read), source)
+            try:
+                documents = load_documents(path, documents_dir)
+            except ReadError as error:
+                skipped.append((source, str(error)))
+                new_files[source] = {"sha1": hashes[source], "documents": [], "skipped": str(error)}
+                continue
+            if not documents:
+                reason = "no text found / 未找到正文"
+                skipped.append((source, reason))
+                new_files[source] = {"sha1": hashes[source], "documents": [], "skipped": reason}
+                continue
+            for document in documents:
+                add_document(writer, document)
+                record_path = generation / DOCS_DIR / f"{document.doc_id}.json"
+                record_path.write_text(json.dumps(_document_record(document), ensure_ascii=False), encoding="utf-8")
+            new_files[source] = {
+                "sha1": hashes[source],
+                "documents": [document.doc_id for document in documents],
+                "passages": sum(len(document.passages) for document in documents),
+            }
+            summary.files_read += 1
+
+    manifest = {
+        "schema_version": SCHEMA_VERSION,
+        "created": datetime.datetime.now(datetime.UTC).isoformat(),
+        "documents_dir": str(documents_dir.resolve()),
+        "files": new_files,
+        "skipped_files": sorted(skipped),
+    }
+    (generation / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    _swap_current(index_dir, generation)
+    _remove_old_generations(index_dir, generation)
+
+    summary.index_path = str(generation)
+    summary.files_unchanged = len(unchanged)
+    summary.files_removed = len(removed)
+    summary.skipped = sorted(skipped)
+    _count_from_manifest(summary, manifest)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _count_from_manifest(summary: BuildSummary, manifest: dict) -> None:
+    files = manifest.get("files", {}).values()
+    summary.documents = sum(len(entry.get("documents", [])) for entry in files)
+    summary.passages = sum(entry.get("passages", 0) for entry in files)

@@ -1,0 +1,199 @@
+"""From a file to documents with metadata and passages (read → normalise → structure → metadata).
+
+``load_documents(path, root)`` is the one entry point: it reads the file, splits
+a compilation into its articles, and returns one ``Document`` per article, each
+with its ``Passage`` list. It needs no index; ``inspect`` and ``build`` share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer import metadata, structure
+from indexer.normalise import normalise_line, normalise_text
+from indexer.read import RawDocument, read_file
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieval unit with its document's metadata reachable through doc_id."""
+
+    id: str
+    doc_id: str
+    ordinal: int
+    section: str
+    text: str
+    start: int
+    topics: tuple[str, ...] = ()
+    topic_evidence: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article of a file: metadata, normalised text and passages."""
+
+    doc_id: str
+    source: str
+    article: int
+    title: str
+    date: str
+    year: int | None
+    province: str
+    city: str
+    doc_type: str
+    topics: tuple[str, ...]
+    header: tuple[str, ...]
+    text: str
+    passages: tuple[Passage, ...] = field(default=())
+    encoding: str = ""
+
+    def summary(self, *, with_text: bool = False) -> dict:
+        """Return the JSON shape printed by ``inspect``."""
+        record = {
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "article": self.article,
+            "title": self.title,
+            "date": self.date,
+            "year": self.year,
+            "province": self.province,
+            "city": self.city,
+            "doc_type": self.doc_type,
+            "topics": list(self.topics),
+            "passages": len(self.passages),
+            "encoding": self.encoding,
+        }
+        if with_text:
+            record["text"] = self.text
+        return record
+
+
+def make_doc_id(source: str, article: int) -> str:
+    """Return a stable id for the article-th article of a source file."""
+    return hashlib.sha1(f"{source}#{article}".encode()).hexdigest()[:16]
+
+
+def _front_matter_text(raw: RawDocument, *keys: str) -> str:
+    for key in keys:
+        value = raw.metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            return normalise_line(value)
+    return ""
+
+
+def _title(marker_title: str, header: structure.Header, raw: RawDocument, fallback: str) -> str:
+    given = _front_matter_text(raw, "title", "标题")
+    if given:
+        return given
+    lines = list(header.title_lines)
+    if marker_title:
+        return marker_title
+    if lines:
+        return "——".join(lines[:2])
+    return _front_matter_text(raw, "html_title") or fallback
+
+
+def _front_matter_place(raw: RawDocument) -> metadata.Place | None:
+    for key in ("city", "城市", "place", "地区", "province", "省份"):
+        value = raw.metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            place = metadata.normalise_place(normalise_line(value))
+            if place.province or place.city:
+                return place
+    return None
+
+
+def _date(header: structure.Header, body_lines: list[str], raw: RawDocument) -> str:
+    for key in ("date", "日期", "published", "发布日期", "year", "年份"):
+        if key in raw.metadata:
+            found = metadata.date_from_value(raw.metadata[key])
+            if found:
+                return found
+    return (
+        metadata.find_date(header.date_lines)
+        or metadata.find_date(header.bylines)
+        or metadata.find_date([header.occasion])
+        or metadata.find_date(body_lines[:1])
+        or ""
+    )
+
+
+def build_document(
+    raw: RawDocument, *, source: str, article: int, marker_title: str, lines: list[str], fallback_title: str
+) -> Document:
+    """Turn one article's normalised lines into a Document with passages."""
+    header, body_lines = structure.split_header(lines)
+    items = structure.paragraphs(body_lines)
+    text = structure.article_text(items)
+    title = _title(marker_title, header, raw, fallback_title)
+    date = _date(header, body_lines, raw)
+    year = int(date[:4]) if date else metadata.guess_year(text)
+    head_lines = [title, *header.title_lines, header.occasion, *header.bylines]
+    place = metadata.find_place(
+        strong=[line for line in head_lines if line], body=text, hinted=_front_matter_place(raw)
+    )
+    doc_type = _front_matter_text(raw, "doc_type", "type", "文种") or metadata.find_doc_type(
+        title=title,
+        head="\n".join([*header.title_lines, header.occasion, *header.bylines]),
+        body_start="\n".join(body_lines[:3]),
+    )
+    doc_id = make_doc_id(source, article)
+    passages = []
+    per_passage_topics = []
+    for span in structure.passages(items):
+        found = metadata.passage_topics(span.text)
+        per_passage_topics.append(found)
+        passages.append(
+            Passage(
+                id=f"{doc_id}-{span.ordinal}",
+                doc_id=doc_id,
+                ordinal=span.ordinal,
+                section=span.section,
+                text=span.text,
+                start=span.start,
+                topics=tuple(found),
+                topic_evidence=tuple(found.items()),
+            )
+        )
+    header_lines = tuple(
+        line for line in (*header.title_lines, header.occasion, *header.date_lines, *header.bylines) if line
+    )
+    return Document(
+        doc_id=doc_id,
+        source=source,
+        article=article,
+        title=title,
+        date=date,
+        year=year,
+        province=place.province,
+        city=place.city,
+        doc_type=doc_type,
+        topics=tuple(metadata.document_topics(per_passage_topics)),
+        header=header_lines,
+        text=text,
+        passages=tuple(passages),
+        encoding=raw.encoding,
+    )
+
+
+def load_documents(path: Path, root: Path) -> list[Document]:
+    """Read one file and return its documents (one per article of a compilation)."""
+    raw = read_file(path)
+    source = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    lines = [line for line in normalise_text(raw.text).split("\n") if line]
+    articles = structure.split_articles(lines)
+    documents = []
+    for number, (marker_title, article_lines) in enumerate(articles):
+        document = build_document(
+            raw,
+            source=source,
+            article=number,
+            marker_title=marker_title,
+            lines=article_lines,
+            fallback_title=path.stem,
+        )
+        if document.passages:
+            documents.append(document)
+    return documents

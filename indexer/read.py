@@ -1,0 +1,146 @@
+"""Turn a file's bytes into text and metadata; knows nothing of Whoosh.
+
+Parts: ``decode`` (encoding decided from the bytes: BOM, strict UTF-8, strict
+GB18030, then charset-normalizer), ``split_front_matter`` (YAML front matter of
+Markdown), ``html_to_text`` (BeautifulSoup), and ``read_file`` which picks the
+reader by file suffix and raises ``ReadError`` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+import yaml
+from bs4 import BeautifulSoup
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class ReadError(Exception):
+    """A file that cannot be turned into text; the message says why."""
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """The text of one file before normalisation, with what the file says about itself."""
+
+    text: str
+    encoding: str
+    format: str
+    metadata: dict = field(default_factory=dict)
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding) for bytes of unknown encoding; never raises on bad bytes."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None and best.encoding not in ("utf_8", "ascii"):
+        text = str(best)
+        if _cjk_share(text) > 0.2:
+            return text, best.encoding
+    # Mostly GBK with a few broken bytes (truncated downloads): keep what decodes.
+    utf8 = data.decode("utf-8", errors="replace")
+    gbk = data.decode("gb18030", errors="replace")
+    if utf8.count("\ufffd") <= gbk.count("\ufffd"):
+        return utf8, "utf-8 (with replaced bytes)"
+    return gbk, "gb18030 (with replaced bytes)"
+
+
+def _cjk_share(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    return sum("\u4e00" <= char <= "\u9fff" for char in sample) / len(sample)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """Return (metadata, body) of Markdown with optional YAML front matter."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        metadata = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(metadata, dict):
+        return {}, text
+    return {str(key): value for key, value in metadata.items()}, text[match.end() :]
+
+
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def markdown_to_text(text: str) -> str:
+    """Strip the Markdown markup that would otherwise be indexed as text."""
+    text = _HTML_COMMENT.sub("", text)
+    text = _MARKDOWN_HEADING.sub("", text)
+    text = _MARKDOWN_LINK.sub(r"\1", text)
+    return _MARKDOWN_EMPHASIS.sub("", text)
+
+
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "td")
+
+
+def html_to_text(html: str) -> tuple[str, dict]:
+    """Return (text, metadata) of an HTML page: scripts and styles removed, blocks on lines."""
+    soup = BeautifulSoup(html, "html.parser")
+    metadata = {}
+    if soup.title and soup.title.string:
+        metadata["html_title"] = soup.title.string.strip()
+    for tag in soup(["script", "style", "noscript", "template", "iframe", "svg"]):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    text = soup.get_text()
+    return text, metadata
+
+
+def read_file(path: Path) -> RawDocument:
+    """Read one document file; raise ReadError with the reason when it cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(f"unsupported file type {suffix or '(none)'} / 不支持的文件类型")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReadError(f"file too large ({size} bytes > {MAX_FILE_BYTES}) / 文件过大")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"cannot read file: {error.strerror or error} / 无法读取文件") from error
+    if not data.strip():
+        raise ReadError("empty file / 空文件")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError("binary data, not text / 二进制文件，不是文本")
+    text, encoding = decode(data)
+    if suffix in (".html", ".htm"):
+        body, metadata = html_to_text(text)
+        return RawDocument(body, encoding, "html", metadata)
+    if suffix in (".md", ".markdown"):
+        metadata, body = split_front_matter(text.lstrip("\ufeff"))
+        return RawDocument(markdown_to_text(body), encoding, "markdown", metadata)
+    return RawDocument(text, encoding, "text", {})

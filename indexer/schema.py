@@ -1,0 +1,44 @@
+"""The Whoosh schema of the passage index and its version stamp.
+
+One Whoosh document per passage. Two channels over the passage text:
+``text`` (jieba words, stored, for ranking) and ``grams`` (character bigrams,
+for any substring, number or phrase); the same two over the title and section
+heading (``head``/``head_grams``), which weigh more. Facet fields are sortable
+IDs (columns make counting cheap); ``topic`` is multi-valued.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+
+from indexer.analysis import bigram_analyzer, word_analyzer
+
+# Bump when the schema, the analyzers or what goes into a field changes: an
+# index with another stamp is rebuilt, never misread.
+SCHEMA_VERSION = 1
+
+FACETS = ("year", "province", "city", "topic", "doc_type")
+
+
+def make_schema() -> fields.Schema:
+    """Return a fresh Whoosh schema for passages."""
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        doc_id=fields.ID(stored=True),
+        source=fields.ID(stored=True),
+        ordinal=fields.NUMERIC(stored=True, sortable=True),
+        title=fields.STORED(),
+        section=fields.STORED(),
+        date=fields.ID(stored=True, sortable=True),
+        year=fields.ID(stored=True, sortable=True),
+        province=fields.ID(stored=True, sortable=True),
+        city=fields.ID(stored=True, sortable=True),
+        doc_type=fields.ID(stored=True, sortable=True),
+        topic=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        topic_evidence=fields.STORED(),
+        start=fields.STORED(),
+        text=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True, chars=True),
+        grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, chars=True),
+        head=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
+        head_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=2.0),
+    )

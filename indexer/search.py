@@ -1,0 +1,600 @@
+"""Search core (no Flask): query parsing, filters, facets, relaxation, snippets, paging.
+
+Parts:
+
+* ``parse_query`` — user text → ``ParsedQuery``: quoted phrases, ``-词``
+  exclusions, ``OR`` groups, ``标题:`` field, words after normalisation, with
+  question words and fillers dropped and synonyms attached (lower weight).
+* ``concept_query`` — one word → the word channel (jieba term) OR the bigram
+  channel (phrase of character pairs), over text and heading.
+* ``Searcher.search`` — AND of the concepts; when nothing has every word, the
+  largest set of words that still matches is kept and the rest reported as
+  dropped; facet counts over all matches; highlighted snippets for the page shown.
+* ``highlight`` / ``snippet`` — ``<mark>`` around matches, HTML-escaped, cut at
+  sentence ends, found by plain substring search on the passage's search form
+  (aligned with the display text), so nothing is re-segmented at query time.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh import sorting
+
+from indexer import analysis, lexicon, metadata
+from indexer.build import current_generation
+from indexer.normalise import normalise_query, search_form
+from indexer.schema import FACETS, SCHEMA_VERSION
+
+MAX_QUERY_CHARS = 500
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+_MAX_CONCEPTS = 12
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
+_TOKEN = re.compile(r'(-?)(?:([^\s:："]+)[:：])?("[^"]*"?|[^\s"]+)')
+_TITLE_FIELDS = {"标题", "title", "题目"}
+_TEXT_FIELDS = {"正文", "text", "内容"}
+SYNONYM_BOOST = 0.5
+PHRASE_BOOST = 3.0
+
+
+class QueryError(ValueError):
+    """A query or parameter that cannot be searched; the message is for the user (Chinese / English)."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the user asked for: a word or phrase, its synonyms, where to look."""
+
+    text: str  # search form
+    exact: bool = False  # quoted: match as written
+    synonyms: tuple[str, ...] = ()
+    title_only: bool = False
+    alternatives: tuple[Concept, ...] = ()  # an OR group
+
+    def needles(self) -> list[str]:
+        """Return the strings to highlight for this concept."""
+        found = [self.text, *self.synonyms]
+        for alternative in self.alternatives:
+            found.extend(alternative.needles())
+        return [needle for needle in found if needle]
+
+    def label(self) -> str:
+        """Return how the concept is shown in ``parsed``."""
+        if self.alternatives:
+            return " OR ".join(alternative.label() for alternative in self.alternatives)
+        label = f'"{self.text}"' if self.exact else self.text
+        if self.title_only:
+            label = f"标题:{label}"
+        if self.synonyms:
+            label += "(" + "|".join(self.synonyms) + ")"
+        return label
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query after parsing: required concepts, exclusions and whole-term phrases for proximity."""
+
+    concepts: tuple[Concept, ...]
+    excluded: tuple[Concept, ...] = ()
+    phrases: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()  # question words and fillers
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with its count."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage in a result list."""
+
+    id: str
+    doc_id: str
+    title: str
+    source: str
+    year: str
+    province: str
+    city: str
+    doc_type: str
+    topics: tuple[str, ...]
+    text: str
+    snippet: str
+    score: float
+    section: str = ""
+    date: str = ""
+    ordinal: int = 0
+
+    def as_dict(self) -> dict:
+        """Return the JSON shape of /api/search results."""
+        return {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "source": self.source,
+            "year": int(self.year) if self.year.isdigit() else None,
+            "province": self.province,
+            "city": self.city,
+            "doc_type": self.doc_type,
+            "topics": list(self.topics),
+            "section": self.section,
+            "date": self.date,
+            "text": self.text,
+            "snippet": self.snippet,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of passages with facet counts and what was searched."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, list[FacetValue]]
+    parsed: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+    seconds: float = 0.0
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """Return the JSON shape of /api/search."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "parsed": list(self.parsed),
+            "dropped": list(self.dropped),
+            "filters": {name: list(values) for name, values in self.filters.items()},
+            "seconds": round(self.seconds, 4),
+            "results": [hit.as_dict() for hit in self.hits],
+            "facets": {
+                name: [{"value": value.value, "count": value.count} for value in values]
+                for name, values in self.facets.items()
+            },
+        }
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _segment_term(term: str) -> list[str]:
+    """Split a query term into words: synonym keys kept whole, the rest cut by jieba."""
+    keys = _synonym_pattern()
+    words: list[str] = []
+    position = 0
+    for match in keys.finditer(term) if keys else ():
+        if match.start() > position:
+            words.extend(analysis.words(term[position : match.start()]))
+        words.append(match.group())
+        position = match.end()
+    if position < len(term):
+        words.extend(analysis.words(term[position:]))
+    return words
+
+
+_synonym_cache: dict[str, re.Pattern | None] = {}
+
+
+def _synonym_pattern() -> re.Pattern | None:
+    if "pattern" not in _synonym_cache:
+        keys = sorted((search_form(key) for key in lexicon.synonyms() if len(key) >= 2), key=len, reverse=True)
+        _synonym_cache["pattern"] = re.compile("|".join(map(re.escape, keys))) if keys else None
+    return _synonym_cache["pattern"]
+
+
+def _synonyms_of(word: str) -> tuple[str, ...]:
+    table = _synonym_table()
+    return tuple(alternative for alternative in table.get(word, ()) if alternative != word)
+
+
+_synonym_table_cache: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def _synonym_table() -> dict[str, tuple[str, ...]]:
+    if "table" not in _synonym_table_cache:
+        _synonym_table_cache["table"] = {
+            search_form(key): tuple(search_form(value) for value in values)
+            for key, values in lexicon.synonyms().items()
+        }
+    return _synonym_table_cache["table"]
+
+
+def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[str], str]:
+    """Return (concepts, ignored words, whole term) for one unquoted term."""
+    term = normalise_query(raw)
+    words = _segment_term(term)
+    stops = lexicon.stop_words()
+    content = [word for word in words if word not in stops]
+    ignored = [word for word in words if word in stops]
+    if not content:
+        content, ignored = words, []
+    concepts = [Concept(word, synonyms=_synonyms_of(word), title_only=title_only) for word in dict.fromkeys(content)]
+    return concepts, ignored, term
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a user typed into concepts, exclusions and proximity phrases."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"查询太长（最多 {MAX_QUERY_CHARS} 个字符）/ query too long (at most {MAX_QUERY_CHARS} characters)"
+        )
+    text = text.translate(_QUOTES)
+    groups: list[list[Concept]] = []
+    excluded: list[Concept] = []
+    phrases: list[str] = []
+    ignored: list[str] = []
+    join_next = False
+    for match in _TOKEN.finditer(text):
+        negative, field_name, body = match.groups()
+        if body == "OR" and not negative and not field_name:
+            join_next = bool(groups)
+            continue
+        title_only = (field_name or "").lower() in _TITLE_FIELDS
+        if field_name and not title_only and field_name.lower() not in _TEXT_FIELDS:
+            body = f"{field_name}:{body}"  # not a field we know: search the text as typed
+        if body.startswith('"'):
+            phrase = normalise_query(body.strip('"'))
+            found = [Concept(phrase, exact=True, title_only=title_only)] if phrase else []
+            whole = ""
+        else:
+            found, dropped_words, whole = _term_concepts(body, title_only=title_only)
+            ignored.extend(dropped_words)
+        if not found:
+            continue
+        if negative:
+            excluded.extend(found)
+            continue
+        if len(found) > 1 and whole:
+            phrases.append(whole)
+        if join_next and groups:
+            previous = groups.pop()
+            groups.append([Concept(previous[-1].text, alternatives=(*_flatten(previous), *found))])
+        else:
+            groups.extend([concept] for concept in found)
+        join_next = False
+    concepts = tuple(group[0] for group in groups)[:_MAX_CONCEPTS]
+    return ParsedQuery(concepts, tuple(excluded), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(ignored)))
+
+
+def _flatten(group: list[Concept]) -> list[Concept]:
+    flat = []
+    for concept in group:
+        flat.extend(concept.alternatives or (concept,))
+    return flat
+
+
+# ---------------------------------------------------------------- query objects
+
+
+def _channel_query(text: str, *, title_only: bool, boost: float) -> Q.Query:
+    """Match one word or phrase in the word channel or the bigram channel."""
+    word_fields = ("head",) if title_only else ("text", "head")
+    gram_fields = ("head_grams",) if title_only else ("grams", "head_grams")
+    parts: list[Q.Query] = []
+    tokens = analysis.words(text)
+    for name in word_fields:
+        if len(tokens) == 1:
+            parts.append(Q.Term(name, tokens[0], boost=2.0 * boost))
+        elif tokens:
+            parts.append(Q.Phrase(name, tokens, boost=2.0 * boost))
+    grams = analysis.bigrams(text)
+    for name in gram_fields:
+        if len(grams) == 1 and len(grams[0]) == 1:
+            parts.append(Q.Or([Q.Term(name, grams[0], boost=boost), Q.Prefix(name, grams[0], boost=boost)]))
+        elif grams:
+            parts.append(Q.Phrase(name, grams, boost=boost))
+    return Q.Or(parts) if parts else Q.NullQuery
+
+
+def concept_query(concept: Concept) -> Q.Query:
+    """Return the Whoosh query of one concept (its synonyms with a lower weight)."""
+    if concept.alternatives:
+        return Q.Or([concept_query(alternative) for alternative in concept.alternatives])
+    parts = [_channel_query(concept.text, title_only=concept.title_only, boost=1.0)]
+    for synonym in concept.synonyms:
+        parts.append(_channel_query(synonym, title_only=concept.title_only, boost=SYNONYM_BOOST))
+    return Q.Or(parts) if len(parts) > 1 else parts[0]
+
+
+def _proximity_query(parsed: ParsedQuery) -> Q.Query | None:
+    """Reward passages holding a whole multi-word term as written."""
+    parts = [
+        Q.Phrase("grams", analysis.bigrams(phrase), boost=PHRASE_BOOST)
+        for phrase in parsed.phrases
+        if len(analysis.bigrams(phrase)) > 1
+    ]
+    return Q.Or(parts) if parts else None
+
+
+# ---------------------------------------------------------------- highlighting
+
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Return merged (start, end) spans of every needle in text's search form."""
+    form = search_form(text)
+    spans = []
+    for needle in sorted({n for n in needles if n}, key=len, reverse=True):
+        start = form.find(needle)
+        while start >= 0:
+            spans.append((start, start + len(needle)))
+            start = form.find(needle, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, spans: list[tuple[int, int]], *, start: int = 0, end: int | None = None) -> str:
+    """Return text[start:end] HTML-escaped with <mark> around the spans."""
+    end = len(text) if end is None else end
+    out, position = [], start
+    for span_start, span_end in spans:
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        if span_start >= span_end:
+            continue
+        out.append(html.escape(text[position:span_start]))
+        out.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    out.append(html.escape(text[position:end]))
+    return "".join(out)
+
+
+def snippet(text: str, needles: list[str], *, max_chars: int = 160) -> str:
+    """Return an escaped, highlighted excerpt cut at sentence ends around the best matches."""
+    spans = match_spans(text, needles)
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+    if not sentences:
+        return ""
+    form = search_form(text)
+
+    def distinct(begin: int, finish: int) -> int:
+        return len({form[s:e] for s, e in spans if s >= begin and e <= finish})
+
+    best = max(range(len(sentences)), key=lambda index: (distinct(*sentences[index]), -index))
+    begin, finish = sentences[best]
+    index = best
+    while index + 1 < len(sentences) and sentences[index + 1][1] - begin <= max_chars:
+        index += 1
+        finish = sentences[index][1]
+    if finish - begin > max_chars * 1.5:
+        first = next((s for s, e in spans if s >= begin), begin)
+        begin = max(begin, first - 40)
+        finish = min(finish, begin + max_chars)
+    prefix = "…" if begin > 0 else ""
+    suffix = "…" if finish < len(text) else ""
+    return prefix + highlight(text, spans, start=begin, end=finish).strip() + suffix
+
+
+# ---------------------------------------------------------------- searching
+
+
+def normalise_filters(filters: dict[str, list[str] | tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Return filters with everyday place names expanded (济宁 → 济宁市, 山东 → 山东省)."""
+    clean: dict[str, tuple[str, ...]] = {}
+    for name, values in filters.items():
+        if name not in FACETS:
+            raise QueryError(f"未知的筛选条件 {name} / unknown filter {name}")
+        found = []
+        for value in values:
+            value = value.strip()
+            if not value:
+                continue
+            if name == "city":
+                value = metadata.normalise_place(value).city or value
+            elif name == "province":
+                place = metadata.normalise_place(value)
+                value = place.province or value
+            elif name == "year" and not re.fullmatch(r"\d{4}", value):
+                raise QueryError(f"年份应为四位数字：{value} / year must be four digits: {value}")
+            found.append(value)
+        if found:
+            clean[name] = tuple(dict.fromkeys(found))
+    return clean
+
+
+def _filter_query(filters: dict[str, tuple[str, ...]]) -> Q.Query | None:
+    parts = [Q.Or([Q.Term(name, value) for value in values]) for name, values in filters.items()]
+    return Q.And(parts) if parts else None
+
+
+class Searcher:
+    """Searches the current generation of an index directory; reopens when a new one is swapped in."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._generation: Path | None = None
+        self._index = None
+        self._local = threading.local()
+
+    def _current_index(self):
+        generation = current_generation(self.index_dir)
+        if generation is None:
+            raise FileNotFoundError(f"no index in {self.index_dir} / 索引不存在，请先运行 build")
+        if generation != self._generation:
+            with self._lock:
+                if generation != self._generation:
+                    from indexer.build import read_manifest
+
+                    if read_manifest(generation).get("schema_version") != SCHEMA_VERSION:
+                        raise FileNotFoundError(
+                            f"index in {self.index_dir} has an old schema; rebuild it / 索引版本过旧，请重新构建"
+                        )
+                    self._index = whoosh_index.open_dir(str(generation))
+                    self._generation = generation
+        return self._index, self._generation
+
+    def searcher(self):
+        """Return a Whoosh searcher for this thread, reopened when the index generation changed."""
+        ix, generation = self._current_index()
+        cached = getattr(self._local, "cached", None)
+        if cached is None or cached[0] != generation:
+            if cached is not None:
+                cached[1].close()
+            cached = (generation, ix.searcher())
+            self._local.cached = cached
+        return cached[1]
+
+    @property
+    def generation(self) -> Path | None:
+        """Return the folder of the generation last opened."""
+        return self._generation
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: dict[str, list[str] | tuple[str, ...]] | None = None,
+        page: int = 1,
+        per_page: int = 10,
+        sort: str = "relevance",
+    ) -> SearchResult:
+        """Return one page of passages for a query with filters and facet counts."""
+        started = time.perf_counter()
+        page = min(max(1, page), MAX_PAGE)
+        per_page = min(max(1, per_page), MAX_PER_PAGE)
+        clean_filters = normalise_filters(filters or {})
+        parsed = parse_query(query)
+        searcher = self.searcher()
+        filter_query = _filter_query(clean_filters)
+        kept, dropped = self._relax(searcher, parsed, filter_query)
+        whoosh_query = self._compose(parsed, kept, dropped)
+        facets = {
+            name: sorting.FieldFacet(name, allow_overlap=(name == "topic"), maptype=sorting.Count) for name in FACETS
+        }
+        sortedby = None
+        if sort == "date":
+            sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
+        results = searcher.search(
+            whoosh_query,
+            filter=filter_query,
+            limit=page * per_page,
+            groupedby=facets,
+            sortedby=sortedby,
+            terms=False,
+        )
+        needles = [needle for concept in parsed.concepts for needle in concept.needles()]
+        hits = []
+        for hit in results[(page - 1) * per_page : page * per_page]:
+            stored = hit.fields()
+            text = stored.get("text", "")
+            hits.append(
+                Hit(
+                    id=stored["id"],
+                    doc_id=stored["doc_id"],
+                    title=stored.get("title", ""),
+                    source=stored.get("source", ""),
+                    year=stored.get("year", ""),
+                    province=stored.get("province", ""),
+                    city=stored.get("city", ""),
+                    doc_type=stored.get("doc_type", ""),
+                    topics=tuple(t for t in stored.get("topic", "").split(",") if t),
+                    text=text,
+                    snippet=snippet(text, needles) if needles else html.escape(text[:160]),
+                    score=float(hit.score or 0.0),
+                    section=stored.get("section", ""),
+                    date=stored.get("date", ""),
+                    ordinal=int(stored.get("ordinal", 0)),
+                )
+            )
+        facet_counts = {name: self._facet_values(results, name) for name in FACETS}
+        return SearchResult(
+            query=query,
+            total=len(results) if parsed.concepts else 0,
+            page=page,
+            per_page=per_page,
+            hits=tuple(hits),
+            facets=facet_counts,
+            parsed=tuple(concept.label() for concept in kept) + tuple(f"-{c.label()}" for c in parsed.excluded),
+            dropped=tuple(concept.label() for concept in dropped) + parsed.ignored,
+            seconds=time.perf_counter() - started,
+            filters=clean_filters,
+        )
+
+    @staticmethod
+    def _facet_values(results, name: str) -> list[FacetValue]:
+        counts = results.groups(name)
+        values = [FacetValue(str(value), int(count)) for value, count in counts.items() if value not in (None, "")]
+        if name == "year":
+            return sorted(values, key=lambda item: item.value, reverse=True)
+        return sorted(values, key=lambda item: (-item.count, item.value))
+
+    def _count(self, searcher, query: Q.Query, filter_query: Q.Query | None) -> int:
+        results = searcher.search(query, filter=filter_query, limit=1, terms=False)
+        return len(results)
+
+    def _relax(self, searcher, parsed: ParsedQuery, filter_query) -> tuple[list[Concept], list[Concept]]:
+        """Return (kept, dropped) concepts: all when something matches them all, else the best subset."""
+        concepts = list(parsed.concepts)
+        if len(concepts) <= 1:
+            return concepts, []
+        queries = {concept: concept_query(concept) for concept in concepts}
+        excluded = self._excluded_query(parsed)
+
+        def matches(subset) -> int:
+            query = Q.And([queries[concept] for concept in subset])
+            if excluded is not None:
+                query = Q.AndNot(query, excluded)
+            return self._count(searcher, query, filter_query)
+
+        if matches(concepts):
+            return concepts, []
+        alive = [concept for concept in concepts if matches([concept])]
+        if not alive:
+            return concepts, []
+        for size in range(len(alive), 0, -1):
+            best = None
+            for subset in itertools.combinations(alive, size):
+                weight = sum(len(concept.text) for concept in subset)
+                if best is not None and weight <= best[0]:
+                    continue
+                if matches(subset):
+                    best = (weight, subset)
+            if best:
+                kept = list(best[1])
+                return kept, [concept for concept in concepts if concept not in kept]
+        return concepts, []
+
+    @staticmethod
+    def _excluded_query(parsed: ParsedQuery) -> Q.Query | None:
+        if not parsed.excluded:
+            return None
+        return Q.Or([concept_query(concept) for concept in parsed.excluded])
+
+    def _compose(self, parsed: ParsedQuery, kept: list[Concept], dropped: list[Concept]) -> Q.Query:
+        if not kept:
+            return Q.NullQuery
+        required = Q.And([concept_query(concept) for concept in kept]) if len(kept) > 1 else concept_query(kept[0])
+        optional = [concept_query(concept) for concept in dropped]
+        proximity = _proximity_query(parsed)
+        if proximity is not None:
+            optional.append(proximity)
+        query = Q.AndMaybe(required, Q.Or(optional)) if optional else required
+        excluded = self._excluded_query(parsed)
+        if excluded is not None:
+            query = Q.AndNot(query, excluded)
+        return query

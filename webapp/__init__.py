@@ -1,0 +1,25 @@
+"""Flask web app: the JSON API and the HTML search page over an index built by ``indexer``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from indexer.search import Searcher
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app; ``INDEX_DIR`` names the index directory."""
+    app = Flask(__name__)
+    app.config.from_mapping(INDEX_DIR="index", MAX_CONTENT_LENGTH=64 * 1024, JSON_AS_ASCII=False)
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.extensions["searcher"] = Searcher(Path(app.config["INDEX_DIR"]))
+
+    from webapp import errors, views
+
+    errors.init_app(app)
+    views.init_app(app)
+    return app

@@ -1,0 +1,37 @@
+"""Serve the web app with waitress: ``python -m webapp --index DIR --host 127.0.0.1 --port 5000``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import waitress
+
+from indexer.analysis import segmenter
+from webapp import create_app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m webapp", description="工会政策知识库检索 — web server")
+    parser.add_argument("--index", type=Path, default=Path("index"))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.index.exists():
+        print(f"error: no index at {args.index}; run: python -m indexer build --index {args.index}", file=sys.stderr)
+        return 2
+    app = create_app({"INDEX_DIR": str(args.index)})
+    app.extensions["searcher"].searcher()  # open the index before the first request
+    segmenter()  # and load jieba's dictionaries once, not on a user's request
+    logging.getLogger("webapp").info("serving %s on http://%s:%d", args.index, args.host, args.port)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="union-search")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Read and validate request parameters; every message is Chinese / English."""
+
+from __future__ import annotations
+
+from indexer.search import MAX_PAGE, MAX_PER_PAGE, QueryError
+
+FILTER_PARAMS = {"year": "year", "province": "province", "city": "city", "topic": "topic", "type": "doc_type"}
+SORTS = ("relevance", "date")
+_MAX_VALUES = 20
+
+
+def integer(args, name: str, *, default: int, low: int, high: int) -> int:
+    """Return an integer parameter clamped to [low, high]; QueryError when it is not a number."""
+    raw = args.get(name, "")
+    if raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise QueryError(f"参数 {name} 应为整数：{raw[:20]!r} / parameter {name} must be an integer") from None
+    return min(max(value, low), high)
+
+
+def search_params(args) -> dict:
+    """Return the keyword arguments of Searcher.search from query-string arguments."""
+    query = args.get("q", "")
+    filters = {}
+    for param, field_name in FILTER_PARAMS.items():
+        values = [value for value in args.getlist(param) if value.strip()]
+        if len(values) > _MAX_VALUES:
+            raise QueryError(f"参数 {param} 的取值过多（最多 {_MAX_VALUES} 个）/ too many values for {param}")
+        if values:
+            filters[field_name] = values
+    sort = args.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise QueryError("排序方式应为 relevance 或 date / sort must be relevance or date")
+    return {
+        "query": query,
+        "filters": filters,
+        "page": integer(args, "page", default=1, low=1, high=MAX_PAGE),
+        "per_page": integer(args, "per_page", default=10, low=1, high=MAX_PER_PAGE),
+        "sort": sort,
+    }
