@@ -42,8 +42,9 @@ def segmenter() -> jieba.Tokenizer:
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
-                if USER_DICTIONARY.exists():
-                    tokenizer.load_userdict(str(USER_DICTIONARY))
+                # jieba leaves a file it opens itself unclosed; hand it an open file instead.
+                with USER_DICTIONARY.open("rb") as handle:
+                    tokenizer.load_userdict(handle)
                 _segmenter = tokenizer
     return _segmenter
 

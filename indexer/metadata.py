@@ -44,11 +44,15 @@ _CHINESE_DIGITS = {
     "○": "0",
     "Ｏ": "0",
 }
-_CHINESE_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})年")
+_CHINESE_YEAR = re.compile(
+    r"([〇零一二三四五六七八九○]{4})年(?:([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日)?)?"
+)
 _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年(?!代)")
 # Words before a year that make it a plan, not a past: 到2020年, 力争2025年,
 # and the end of a range (2014—2018年).
-_FUTURE_BEFORE = re.compile(r"(到|至|力争|计划|预计|目标|争取|展望|远景|直至|迈向|\d{4}\s*年?\s*[—\-－~～至到])\s*$")
+_FUTURE_BEFORE = re.compile(
+    r"(到|(?<!截)至|力争|计划|预计|目标|争取|展望|远景|直至|迈向|\d{4}\s*年?\s*[—\-－~～至到])\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,27 @@ def _to_date(year: str, month: str, day: str) -> str | None:
     return None
 
 
+def _small_number(numeral: str) -> int:
+    """Return the value of a Chinese numeral from 一 to 三十一 (十二, 二十七)."""
+    if "十" not in numeral:
+        return int(_CHINESE_DIGITS[numeral])
+    tens, _, units = numeral.partition("十")
+    return (int(_CHINESE_DIGITS[tens]) if tens else 1) * 10 + (int(_CHINESE_DIGITS[units]) if units else 0)
+
+
+def _arabic_date(match: re.Match) -> str:
+    year, month, day = match.groups()
+    text = "".join(_CHINESE_DIGITS[c] for c in year) + "年"
+    if month:
+        text += f"{_small_number(month)}月"
+    if day:
+        text += f"{_small_number(day)}日"
+    return text
+
+
 def _arabic_years(text: str) -> str:
-    """Rewrite 二〇一五年 as 2015年 so one set of patterns reads both."""
-    return _CHINESE_YEAR.sub(lambda match: "".join(_CHINESE_DIGITS[c] for c in match.group(1)) + "年", text)
+    """Rewrite 二〇一五年三月一日 as 2015年3月1日 so one set of patterns reads both."""
+    return _CHINESE_YEAR.sub(_arabic_date, text)
 
 
 def find_date(lines: list[str] | tuple[str, ...]) -> str | None:
@@ -227,7 +249,14 @@ def find_place(*, strong: list[str], body: str, hinted: Place | None = None) -> 
 
 def normalise_place(value: str) -> Place:
     """Return the Place a free-text place name (山东, 临沂市, 延边州) stands for."""
-    found = place_mentions(value.strip())
+    value = value.strip()
+    exact = _gazetteer().places_by_name.get(value)
+    if exact:
+        # A whole value names a place even when the name is an everyday word (city: 安康).
+        provinces = [place for place in exact if not place.city]
+        place = (provinces or [p for p in exact if p.status != "former"] or list(exact))[0]
+        return Place(place.province, place.city)
+    found = place_mentions(value)
     if not found:
         return Place()
     place = found[0]

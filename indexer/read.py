@@ -137,10 +137,13 @@ def read_file(path: Path) -> RawDocument:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError("binary data, not text / 二进制文件，不是文本")
     text, encoding = decode(data)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if not text.strip():
+        raise ReadError("empty file / 空文件")
     if suffix in (".html", ".htm"):
         body, metadata = html_to_text(text)
         return RawDocument(body, encoding, "html", metadata)
     if suffix in (".md", ".markdown"):
-        metadata, body = split_front_matter(text.lstrip("\ufeff"))
+        metadata, body = split_front_matter(text)
         return RawDocument(markdown_to_text(body), encoding, "markdown", metadata)
     return RawDocument(text, encoding, "text", {})

@@ -515,7 +515,7 @@ class Searcher:
                     topics=tuple(t for t in stored.get("topic", "").split(",") if t),
                     text=text,
                     snippet=snippet(text, needles) if needles else html.escape(text[:160]),
-                    score=float(hit.score or 0.0),
+                    score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
                     section=stored.get("section", ""),
                     date=stored.get("date", ""),
                     ordinal=int(stored.get("ordinal", 0)),

@@ -26,10 +26,10 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 # (level, pattern) — level 1 is the outermost.
 _HEADINGS = (
     (1, re.compile(rf"^第[{NUMERAL}\d]+[编部分]\s*")),
-    (1, re.compile(rf"^第[{NUMERAL}\d]+章(?:\s|$)")),
+    (1, re.compile(rf"^第[{NUMERAL}\d]+章(?![节的中])(?=\s|$|[^。，,]{{1,20}}$)")),
     (1, re.compile(rf"^[{NUMERAL}]+\s*[、．.]")),
     (1, re.compile(r"^[■◆●★▲]")),
-    (2, re.compile(rf"^第[{NUMERAL}\d]+节(?:\s|$)")),
+    (2, re.compile(rf"^第[{NUMERAL}\d]+节(?![的中])(?=\s|$|[^。，,]{{1,20}}$)")),
     (2, re.compile(rf"^[（(][{NUMERAL}]+[）)]")),
     (3, re.compile(r"^\d{1,2}\s*[、．]\s*\S")),
     (3, re.compile(r"^\d{1,2}\.(?!\d)\s*\S")),
@@ -111,7 +111,7 @@ def heading_level(line: str) -> int:
 def _is_body_start(line: str) -> bool:
     return (
         len(line) > 60
-        or (line.endswith(("。", "！", "？")) and len(line) > 25)
+        or (line.endswith(("。", "！", "？")) and (len(line) > 25 or bool(re.search(r"[，,；;]", line))))
         or bool(_SALUTATION.match(line))
         or heading_level(line) > 0
         or bool(_LAW_ARTICLE.match(line))
@@ -131,11 +131,14 @@ def split_header(lines: list[str], *, max_lines: int = 10) -> tuple[Header, list
             occasion = line.lstrip("—- ")
         elif _DATE_LINE.search(line) and len(line) <= 50:
             dates.append(line)
-        elif _BYLINE.search(line) and len(line) <= 60 or _NAME_LINE.match(line):
+        elif _BYLINE.search(line) and len(line) <= 60 or (titles and _NAME_LINE.match(line)):
             bylines.append(line)
         else:
             titles.append(line)
         index += 1
+    if index >= len(lines) and len(titles) > 1:
+        # Nothing looked like a body (a short note): the first line is the title, the rest is text.
+        return Header(tuple(titles[:1]), occasion, tuple(dates), tuple(bylines)), lines[lines.index(titles[1]) :]
     return Header(tuple(titles), occasion, tuple(dates), tuple(bylines)), lines[index:]
 
 

@@ -1,0 +1,77 @@
+"""The Whoosh tokenizer contract for the word and bigram channels."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from whoosh.analysis import Tokenizer
+
+from indexer.analysis import BigramTokenizer, WordTokenizer, bigrams, segmenter, words
+
+
+def _tokens(tokenizer: Tokenizer, text: str, **options):
+    return [
+        (token.text, token.pos, token.startchar, token.endchar)
+        for token in tokenizer(text, positions=True, chars=True, **options)
+    ]
+
+
+def test_word_positions_are_sequential_and_offsets_point_at_the_text():
+    text = "全市工资集体协商覆盖率达到96.9%，省总表彰5家。"
+    tokens = _tokens(WordTokenizer(), text)
+    assert [pos for _, pos, _, _ in tokens] == list(range(len(tokens)))
+    for word, _, start, end in tokens:
+        assert text[start:end].lower() == word
+    assert "工资集体协商" in [word for word, *_ in tokens]  # kept whole by the union user dictionary
+
+
+def test_word_channel_keeps_digits_and_one_character_words_but_not_punctuation():
+    found = words("省总表彰5家，市里2个。")
+    assert "省总" in found or "省" in found
+    assert "5" in found and "家" in found and "2" in found
+    assert "，" not in found and "。" not in found
+
+
+def test_word_tokenizer_honours_start_offsets_and_tokenize_false():
+    tokens = _tokens(WordTokenizer(), "工会", start_pos=10, start_char=100)
+    assert tokens == [("工会", 10, 100, 102)]
+    literal = _tokens(WordTokenizer(), "勞動 競賽", tokenize=False)
+    assert literal == [("劳动 竞赛", 0, 0, 5)]
+
+
+def test_word_tokenizer_folds_traditional_characters_and_case():
+    assert words("勞動競賽") == words("劳动竞赛")
+    assert words("APP平台") == words("app平台")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工会", ["工会"]),
+        ("工资集体协商", ["工资", "资集", "集体", "体协", "协商"]),
+        ("96.9 %", ["96", "6.", ".9", "9%"]),  # spaces are bridged
+        ("十九 大", ["十九", "九大"]),
+        ("省", ["省"]),  # a run of one character stands alone
+    ],
+)
+def test_bigrams(text, expected):
+    assert bigrams(text) == expected
+
+
+def test_bigram_positions_leave_a_gap_at_punctuation():
+    spans = [(token.text, token.pos) for token in BigramTokenizer()("工会，职工", positions=True)]
+    assert spans == [("工会", 0), ("职工", 2)]  # position 1 is the gap: no phrase across "，"
+
+
+def test_bigram_offsets_point_at_the_two_characters_even_across_spaces():
+    text = "着 力点"
+    for gram, _, start, end in _tokens(BigramTokenizer(), text):
+        assert text[start:end].replace(" ", "") == gram
+
+
+def test_analyzers_pickle_without_jieba_state():
+    segmenter()  # loaded in this process; must not travel with the analyzer
+    payload = pickle.dumps(WordTokenizer())
+    assert b"jieba" not in payload
+    assert pickle.loads(payload) == WordTokenizer()

@@ -1,0 +1,93 @@
+"""Building and updating the index: summary, skipped files, incremental updates, atomic swap."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer.build import CURRENT, build, current_generation, read_manifest
+from indexer.schema import SCHEMA_VERSION
+from indexer.search import Searcher
+
+
+def _passage_sources(index_dir: Path) -> set[str]:
+    ix = whoosh_index.open_dir(str(current_generation(index_dir)))
+    with ix.searcher() as searcher:
+        return {fields["source"] for fields in searcher.all_stored_fields()}
+
+
+def test_full_build_reports_files_documents_and_skips(designed_docs: Path, tmp_path: Path):
+    (designed_docs / "empty.txt").write_bytes(b"")
+    (designed_docs / "picture.png").write_bytes(b"\x89PNG\r\n")
+    summary = build(designed_docs, tmp_path / "index")
+    assert summary.full_rebuild and not summary.up_to_date
+    assert summary.files_seen == 5
+    assert summary.files_read == 3
+    assert summary.documents == 3
+    assert summary.passages >= 5
+    assert [source for source, _ in summary.skipped] == ["empty.txt", "picture.png"]
+    assert "empty" in dict(summary.skipped)["empty.txt"]
+    assert "unsupported" in dict(summary.skipped)["picture.png"]
+    generation = current_generation(tmp_path / "index")
+    assert (tmp_path / "index" / CURRENT).is_symlink()
+    assert read_manifest(generation)["schema_version"] == SCHEMA_VERSION
+
+
+def test_rebuild_of_unchanged_documents_reads_nothing(designed_docs: Path, tmp_path: Path):
+    first = build(designed_docs, tmp_path / "index")
+    second = build(designed_docs, tmp_path / "index")
+    assert second.up_to_date
+    assert second.files_read == 0
+    assert second.index_path == first.index_path
+    assert (second.documents, second.passages) == (first.documents, first.passages)
+
+
+def test_update_reads_only_changed_files_and_drops_deleted_ones(designed_docs: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    first = build(designed_docs, index_dir)
+    (designed_docs / "jining-news.txt").unlink()
+    (designed_docs / "new.txt").write_text(
+        "新增文档\n滨州市总工会建成职工驿站120个，服务户外劳动者。\n", encoding="utf-8"
+    )
+    second = build(designed_docs, index_dir)
+    assert (second.files_read, second.files_unchanged, second.files_removed) == (1, 2, 1)
+    assert second.index_path != first.index_path
+    assert _passage_sources(index_dir) == {"linyi-report.txt", "liaoning-gbk.txt", "new.txt"}
+    assert Searcher(index_dir).search('"职工驿站"').total == 1
+    assert Searcher(index_dir).search("金秋助学").total == 0
+
+
+def test_readers_keep_their_generation_while_a_new_one_is_swapped_in(designed_docs: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    build(designed_docs, index_dir)
+    searcher = Searcher(index_dir)
+    assert searcher.search("金秋助学").total >= 1
+    old = searcher.generation
+    (designed_docs / "jining-news.txt").unlink()
+    build(designed_docs, index_dir)
+    assert old.exists()  # the previous generation is kept for readers still on it
+    assert searcher.search("金秋助学").total == 0  # and the searcher moved to the new one
+    assert searcher.generation != old
+
+
+def test_force_rebuilds_everything(designed_docs: Path, tmp_path: Path):
+    build(designed_docs, tmp_path / "index")
+    forced = build(designed_docs, tmp_path / "index", force=True)
+    assert forced.full_rebuild and forced.files_read == 3
+
+
+def test_a_file_that_cannot_be_read_does_not_stop_the_build(designed_docs: Path, tmp_path: Path):
+    locked = designed_docs / "locked.txt"
+    locked.write_text("内容", encoding="utf-8")
+    os.symlink(designed_docs / "missing.txt", designed_docs / "dangling.txt")
+    summary = build(designed_docs, tmp_path / "index")
+    assert summary.documents == 3
+    assert "dangling.txt" in dict(summary.skipped)
+
+
+def test_progress_is_reported_for_each_file_read(designed_docs: Path, tmp_path: Path):
+    calls = []
+    build(designed_docs, tmp_path / "index", progress=lambda done, total, name: calls.append((done, total, name)))
+    assert [(done, total) for done, total, _ in calls] == [(1, 3), (2, 3), (3, 3)]

@@ -1,0 +1,140 @@
+"""Search core: phrases, substrings, numbers, filters, facets, relaxation, snippets, paging."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.search import Concept, QueryError, highlight, match_spans, parse_query, snippet
+
+
+def _texts(result) -> list[str]:
+    return [hit.text for hit in result.hits]
+
+
+def test_quoted_phrase_finds_seed_000(seed_searcher):
+    result = seed_searcher.search('"工资集体协商"')
+    assert result.total > 0
+    assert all("工资集体协商" in hit.text or "工资集体协商" in hit.title + hit.section for hit in result.hits)
+    assert "000_90a0c92dbe5569c3.txt" in {hit.source for hit in result.hits}
+
+
+def test_substring_inside_a_jieba_word_is_found(designed_searcher):
+    # 集体协 is no jieba word; the bigram channel finds it inside 工资集体协商.
+    result = designed_searcher.search('"集体协"')
+    assert [hit.source for hit in result.hits] == ["linyi-report.txt"]
+
+
+@pytest.mark.parametrize("query", ["70.13", "70.13%", "７０．１３％", "52.6万"])
+def test_numbers_with_and_without_units_and_full_width(designed_searcher, query):
+    result = designed_searcher.search(query)
+    assert result.total == 1
+    assert "70.13%" in result.hits[0].text or "52.6万" in result.hits[0].text
+
+
+def test_number_across_ocr_spacing_in_seed_001(seed_searcher):
+    result = seed_searcher.search("96.9")
+    assert result.hits and result.hits[0].source == "001_a3055cdec558e202.txt"
+    assert "<mark>96.9</mark>" in result.hits[0].snippet
+
+
+def test_single_character_query_is_searchable(designed_searcher):
+    assert designed_searcher.search("驿").total >= 1
+
+
+def test_filters_accept_short_forms_and_several_values(designed_searcher):
+    linyi = designed_searcher.search("工会", filters={"city": ["临沂"]})
+    assert linyi.total >= 1 and {hit.city for hit in linyi.hits} == {"临沂市"}
+    both = designed_searcher.search("工会", filters={"city": ["临沂", "济宁"]})
+    assert {hit.city for hit in both.hits} == {"临沂市", "济宁市"}
+    shandong = designed_searcher.search("工会", filters={"province": ["山东"], "year": ["2018"]})
+    assert {hit.source for hit in shandong.hits} == {"jining-news.txt"}
+
+
+def test_facets_count_passages_of_all_matches(designed_searcher):
+    result = designed_searcher.search("工会", per_page=1)
+    assert len(result.hits) == 1
+    cities = {value.value: value.count for value in result.facets["city"]}
+    assert cities["临沂市"] + cities["济宁市"] <= result.total
+    provinces = {value.value for value in result.facets["province"]}
+    assert provinces == {"山东省", "辽宁省"}
+    assert set(result.facets) == {"year", "province", "city", "topic", "doc_type"}
+
+
+def test_relaxation_reports_the_dropped_word(designed_searcher):
+    result = designed_searcher.search("送温暖 火星基地")
+    assert result.total >= 1
+    assert result.dropped == ("火星基地",) or "火星" in "".join(result.dropped)
+    assert "送温暖" in "".join(result.parsed)
+
+
+def test_question_words_do_not_block_a_match(designed_searcher):
+    result = designed_searcher.search("临沂建了多少户外劳动者驿站")
+    assert result.hits and result.hits[0].source == "linyi-report.txt"
+    assert "多少" in result.dropped
+
+
+def test_exclusion_and_or(designed_searcher):
+    without = designed_searcher.search("工会 -助学")
+    assert "jining-news.txt" not in {hit.source for hit in without.hits}
+    either = designed_searcher.search("助学金 OR 驿站")
+    assert {hit.source for hit in either.hits} == {"jining-news.txt", "linyi-report.txt"}
+
+
+def test_title_field_prefix(designed_searcher):
+    result = designed_searcher.search("标题:金秋助学")
+    assert {hit.source for hit in result.hits} == {"jining-news.txt"}
+
+
+def test_paging_is_clamped_and_consistent(seed_searcher):
+    first = seed_searcher.search("工会", per_page=5)
+    second = seed_searcher.search("工会", per_page=5, page=2)
+    assert len(first.hits) == 5 and len(second.hits) == 5
+    assert not {hit.id for hit in first.hits} & {hit.id for hit in second.hits}
+    clamped = seed_searcher.search("工会", per_page=10_000, page=-3)
+    assert (clamped.page, clamped.per_page) == (1, 100)
+
+
+def test_sort_by_date_puts_newest_first(seed_searcher):
+    result = seed_searcher.search("工会", sort="date", per_page=20)
+    dates = [hit.date for hit in result.hits if hit.date]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_snippets_escape_document_text_and_mark_matches():
+    text = "<script>alert(1)</script>工会开展送温暖活动。第二句。"
+    html_snippet = snippet(text, ["送温暖"])
+    assert "<script>" not in html_snippet
+    assert "&lt;script&gt;" in html_snippet
+    assert "<mark>送温暖</mark>" in html_snippet
+
+
+def test_snippet_is_cut_at_sentence_ends():
+    text = "第一句没有命中内容。" * 10 + "这里是工资集体协商的句子。" + "后面的句子。" * 30
+    result = snippet(text, ["工资集体协商"], max_chars=40)
+    assert "<mark>工资集体协商</mark>" in result
+    assert result.startswith("…这里是") and result.rstrip("…").endswith("。")
+
+
+def test_highlight_spans_follow_the_display_text_of_traditional_characters():
+    text = "開展勞動競賽"
+    spans = match_spans(text, ["劳动竞赛"])
+    assert highlight(text, spans) == "開展<mark>勞動競賽</mark>"
+
+
+def test_parse_query_reads_quotes_exclusions_fields_and_fillers():
+    parsed = parse_query("“职工书屋” -农民工 标题:报告 哪些")
+    assert parsed.concepts[0] == Concept("职工书屋", exact=True)
+    assert parsed.concepts[1].text == "报告" and parsed.concepts[1].title_only
+    assert [concept.text for concept in parsed.excluded] == ["农民工"]
+
+
+def test_overlong_query_is_refused():
+    with pytest.raises(QueryError):
+        parse_query("工会" * 400)
+
+
+def test_unknown_filter_and_bad_year_are_refused(designed_searcher):
+    with pytest.raises(QueryError):
+        designed_searcher.search("工会", filters={"colour": ["red"]})
+    with pytest.raises(QueryError):
+        designed_searcher.search("工会", filters={"year": ["twenty"]})

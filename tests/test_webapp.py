@@ -1,0 +1,122 @@
+"""The JSON API and the HTML page: shape, filters, 400s with messages, no 500s, escaping, headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp import create_app
+
+RESULT_FIELDS = {
+    "id",
+    "doc_id",
+    "title",
+    "source",
+    "year",
+    "province",
+    "city",
+    "doc_type",
+    "topics",
+    "text",
+    "snippet",
+    "score",
+}
+
+
+@pytest.fixture
+def client(designed_index):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(designed_index)})
+    return app.test_client()
+
+
+def test_api_search_shape(client):
+    response = client.get("/api/search", query_string={"q": "工资集体协商"})
+    assert response.status_code == 200
+    data = response.get_json()
+    assert {"query", "total", "page", "per_page", "results", "facets", "parsed", "dropped"} <= set(data)
+    assert data["query"] == "工资集体协商" and data["total"] >= 1
+    assert RESULT_FIELDS <= set(data["results"][0])
+    first = data["results"][0]
+    assert (first["source"], first["city"], first["province"], first["year"]) == (
+        "linyi-report.txt",
+        "临沂市",
+        "山东省",
+        2016,
+    )
+    assert set(data["facets"]) == {"year", "province", "city", "topic", "doc_type"}
+    assert all(set(item) == {"value", "count"} for item in data["facets"]["city"])
+
+
+def test_api_filters_accept_short_forms_and_repeated_values(client):
+    data = client.get("/api/search?q=工会&city=临沂&city=济宁").get_json()
+    assert {result["city"] for result in data["results"]} == {"临沂市", "济宁市"}
+    data = client.get("/api/search?q=工会&province=辽宁&type=通知").get_json()
+    assert {result["source"] for result in data["results"]} == {"liaoning-gbk.txt"}
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    ["q=工会&page=abc", "q=工会&per_page=1.5", "q=工会&sort=price", "q=工会&year=twenty", "q=" + "工" * 600],
+)
+def test_bad_parameters_get_400_with_a_bilingual_message(client, query_string):
+    response = client.get("/api/search?" + query_string)
+    assert response.status_code == 400
+    message = response.get_json()["error"]
+    assert "/" in message and any("\u4e00" <= char <= "\u9fff" for char in message)
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=%22",
+        "q=OR",
+        "q=-",
+        "q=标题:",
+        "q=AND OR NOT",
+        "q=*?",
+        "q=%00%01",
+        "q=工会&page=-5&per_page=0",
+        "q=工会&page=99999999999999999999",
+        "q=工会&city=火星",
+        "q=%ED%A0%80",
+        "q=((((",
+        "q=-工会",
+    ],
+)
+def test_odd_input_never_gives_a_server_error(client, query_string):
+    response = client.get("/api/search?" + query_string)
+    assert response.status_code in (200, 400)
+    assert response.is_json
+
+
+def test_page_numbers_are_clamped(client):
+    data = client.get("/api/search?q=工会&page=0&per_page=1000").get_json()
+    assert (data["page"], data["per_page"]) == (1, 100)
+
+
+def test_html_page_escapes_the_query_and_sends_security_headers(client):
+    response = client.get("/", query_string={"q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_html_page_shows_highlighted_results(client):
+    body = client.get("/?q=金秋助学").get_data(as_text=True)
+    assert "<mark>金秋助学" in body
+    assert "济宁市" in body
+
+
+def test_unknown_route_gives_404_page_not_trace(client):
+    response = client.get("/nope")
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_missing_index_gives_503_json(tmp_path):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")})
+    response = app.test_client().get("/api/search?q=工会")
+    assert response.status_code == 503
+    assert "error" in response.get_json()
