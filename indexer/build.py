@@ -125,7 +125,13 @@ def passage_fields(document: Document) -> list[dict]:
     """Return the Whoosh field values of each passage of a document."""
     rows = []
     for passage in document.passages:
-        head = f"{document.title}\n{passage.section}"
+        # The heading channel: title, the header lines (occasion, byline: 在三明市…大会上),
+        # the section path and the place, so 三明 政府工作报告 finds every passage of that report.
+        head = "\n".join(
+            part
+            for part in (document.title, *document.header, passage.section, document.province, document.city)
+            if part
+        )
         rows.append(
             {
                 "id": passage.id,

@@ -15,7 +15,7 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
@@ -38,7 +38,9 @@ def make_schema() -> fields.Schema:
         topic_evidence=fields.STORED(),
         start=fields.STORED(),
         text=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True, chars=True),
-        grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, chars=True),
+        # Positions only: highlights come from substring search on the stored text,
+        # and character offsets would double this, the largest field.
+        grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True),
         head=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
         head_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=2.0),
     )
