@@ -31,7 +31,7 @@ from whoosh import sorting
 
 from indexer import analysis, lexicon, metadata
 from indexer.build import current_generation
-from indexer.normalise import normalise_query, search_form
+from indexer.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
 from indexer.schema import FACETS, SCHEMA_VERSION
 
 MAX_QUERY_CHARS = 500
@@ -56,13 +56,14 @@ class Concept:
 
     text: str  # search form
     exact: bool = False  # quoted: match as written
-    synonyms: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()  # other words for it: searched with a lower weight
+    variants: tuple[str, ...] = ()  # the same words written otherwise (两公里 / 2公里): full weight
     title_only: bool = False
     alternatives: tuple[Concept, ...] = ()  # an OR group
 
     def needles(self) -> list[str]:
         """Return the strings to highlight for this concept."""
-        found = [self.text, *self.synonyms]
+        found = [self.text, *self.variants, *self.synonyms]
         for alternative in self.alternatives:
             found.extend(alternative.needles())
         return [needle for needle in found if needle]
@@ -74,8 +75,8 @@ class Concept:
         label = f'"{self.text}"' if self.exact else self.text
         if self.title_only:
             label = f"标题:{label}"
-        if self.synonyms:
-            label += "(" + "|".join(self.synonyms) + ")"
+        if self.variants or self.synonyms:
+            label += "(" + "|".join((*self.variants, *self.synonyms)) + ")"
         return label
 
 
@@ -174,12 +175,22 @@ class SearchResult:
 # ---------------------------------------------------------------- parsing
 
 
-def _segment_term(term: str) -> list[str]:
-    """Split a query term into words: synonym keys kept whole, the rest cut by jieba."""
+def _protected_spans(term: str) -> list[re.Match]:
+    """Return the parts of a term kept whole: synonym keys, then numbers with their measure word."""
+    found: list[re.Match] = []
     keys = _synonym_pattern()
+    for pattern in (keys, NUMBER_WITH_MEASURE):
+        for match in pattern.finditer(term) if pattern else ():
+            if all(match.end() <= other.start() or match.start() >= other.end() for other in found):
+                found.append(match)
+    return sorted(found, key=lambda match: match.start())
+
+
+def _segment_term(term: str) -> list[str]:
+    """Split a query term into words: synonym keys and numbers with units kept whole, the rest cut by jieba."""
     words: list[str] = []
     position = 0
-    for match in keys.finditer(term) if keys else ():
+    for match in _protected_spans(term):
         if match.start() > position:
             words.extend(analysis.words(term[position : match.start()]))
         words.append(match.group())
@@ -225,7 +236,10 @@ def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[s
     ignored = [word for word in words if word in stops]
     if not content:
         content, ignored = words, []
-    concepts = [Concept(word, synonyms=_synonyms_of(word), title_only=title_only) for word in dict.fromkeys(content)]
+    concepts = [
+        Concept(word, synonyms=_synonyms_of(word), variants=tuple(numeral_variants(word)), title_only=title_only)
+        for word in dict.fromkeys(content)
+    ]
     return concepts, ignored, term
 
 
@@ -307,7 +321,9 @@ def concept_query(concept: Concept) -> Q.Query:
     """Return the Whoosh query of one concept (its synonyms with a lower weight)."""
     if concept.alternatives:
         return Q.Or([concept_query(alternative) for alternative in concept.alternatives])
-    parts = [_channel_query(concept.text, title_only=concept.title_only, boost=1.0)]
+    parts = [
+        _channel_query(text, title_only=concept.title_only, boost=1.0) for text in (concept.text, *concept.variants)
+    ]
     for synonym in concept.synonyms:
         parts.append(_channel_query(synonym, title_only=concept.title_only, boost=SYNONYM_BOOST))
     return Q.Or(parts) if len(parts) > 1 else parts[0]

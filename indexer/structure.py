@@ -267,17 +267,30 @@ def passages(items: list[Paragraph]) -> list[PassageSpan]:
             emit(pending_section, start, text)
             pending = []
 
+    only_headings = False  # pending holds headings only: they open the next passage
     for item in items:
         start = offset
         offset += len(item.text) + 1
         if item.is_heading:
-            flush_pending()
+            # A heading is text too: it opens the passage that follows it.
+            if not only_headings:
+                flush_pending()
+            pending.append((start, item.text))
+            pending_section = item.section
+            only_headings = True
             continue
-        if pending and item.section != pending_section:
+        if item.law_article and only_headings:
+            pending = []  # a law article starts at 第X条; its 章/节 headings are in its section path
+        if pending and item.section != pending_section and not only_headings:
             flush_pending()
         pieces = _cut_long(item.text)
         if len(pieces) > 1:
+            if pending and sum(len(text) for _, text in pending) <= _MIN_PASSAGE * 2:
+                pieces[0] = "\n".join([*(text for _, text in pending), pieces[0]])
+                start = pending[0][0]
+                pending = []
             flush_pending()
+            only_headings = False
             piece_start = start
             for piece in pieces:
                 emit(item.section, piece_start, piece)
@@ -285,6 +298,7 @@ def passages(items: list[Paragraph]) -> list[PassageSpan]:
             continue
         pending.append((start, item.text))
         pending_section = item.section
+        only_headings = False
         if sum(len(text) for _, text in pending) >= _MIN_PASSAGE:
             flush_pending()
     flush_pending()

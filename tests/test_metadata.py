@@ -225,8 +225,11 @@ def test_load_markdown_takes_front_matter_first(tmp_path: Path):
     assert (document.title, document.date, document.year) == ("济宁市总工会金秋助学活动纪实", "2018-09-01", 2018)
     assert (document.province, document.city, document.doc_type) == ("山东省", "济宁市", "纪实")
     assert [(passage.section, passage.text) for passage in document.passages] == [
-        ("一、活动概况", "2018年9月1日，市总工会举行金秋助学金发放仪式，为326名困难职工子女发放助学金98万元。"),
-        ("二、下一步打算", "市总工会负责人表示，将持续做好困难职工帮扶工作，到2020年实现帮扶全覆盖。"),
+        (
+            "一、活动概况",
+            "一、活动概况\n2018年9月1日，市总工会举行金秋助学金发放仪式，为326名困难职工子女发放助学金98万元。",
+        ),
+        ("二、下一步打算", "二、下一步打算\n市总工会负责人表示，将持续做好困难职工帮扶工作，到2020年实现帮扶全覆盖。"),
     ]
 
 
@@ -257,7 +260,9 @@ def test_load_gbk_compilation_gives_one_document_per_article(tmp_path: Path):
         documents[0].text
         == "临沂市总工会召开十四届四次全委会议，总结2014年工作，部署2015年任务，全市职工踊跃参与劳动竞赛。"
     )
-    assert documents[1].passages[-1].text == "全市各级工会认真贯彻中央决策部署，签订集体合同3120份，覆盖职工52.6万人。"
+    assert documents[1].passages[-1].text == (
+        "一、2014年的全市工会工作\n全市各级工会认真贯彻中央决策部署，签订集体合同3120份，覆盖职工52.6万人。"
+    )
     assert documents[1].passages[-1].section == "一、2014年的全市工会工作"
 
 

@@ -274,8 +274,10 @@ def test_tiny_paragraphs_of_one_section_are_merged():
     ]
     items = paragraphs(lines)
     assert passages(items) == [
-        PassageSpan(0, "一、工作回顾", "签订集体合同三千份。\n慰问困难职工一千户。\n新建职工之家五十个。", 7),
-        PassageSpan(1, "二、主要任务", "推进集体协商。", 47),
+        PassageSpan(
+            0, "一、工作回顾", "一、工作回顾\n签订集体合同三千份。\n慰问困难职工一千户。\n新建职工之家五十个。", 0
+        ),
+        PassageSpan(1, "二、主要任务", "二、主要任务\n推进集体协商。", 40),
     ]
 
 
@@ -313,9 +315,12 @@ def test_long_paragraph_is_cut_and_nothing_is_lost(text, lengths):
     assert {span.section for span in spans} == {"一、总体要求"}
 
 
-def test_headings_are_not_passages():
-    items = paragraphs(["一、工作回顾", "二、主要任务"])
-    assert passages(items) == []
+def test_headings_open_the_passage_that_follows_them():
+    items = paragraphs(["一、工作回顾", "（一）组织建设", "新建职工之家五十个。", "二、主要任务"])
+    assert [(span.section, span.text) for span in passages(items)] == [
+        ("一、工作回顾 › （一）组织建设", "一、工作回顾\n（一）组织建设\n新建职工之家五十个。"),
+        ("二、主要任务", "二、主要任务"),  # trailing headings are text too: nothing is lost
+    ]
 
 
 ARTICLE = [
