@@ -15,7 +15,7 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
@@ -24,7 +24,7 @@ def make_schema() -> fields.Schema:
     """Return a fresh Whoosh schema for passages."""
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        doc_id=fields.ID(stored=True),
+        doc_id=fields.ID(stored=True, sortable=True),
         source=fields.ID(stored=True),
         ordinal=fields.NUMERIC(stored=True, sortable=True),
         title=fields.STORED(),

@@ -44,6 +44,9 @@ _TITLE_FIELDS = {"标题", "title", "题目"}
 _TEXT_FIELDS = {"正文", "text", "内容"}
 SYNONYM_BOOST = 0.5
 PHRASE_BOOST = 3.0
+PASSAGES_PER_DOCUMENT = 3  # a document's best passages shown together; the rest are counted
+GROUP_WINDOW_FACTOR = 3
+MAX_GROUP_WINDOW = 2000
 
 
 class QueryError(ValueError):
@@ -117,6 +120,7 @@ class Hit:
     section: str = ""
     date: str = ""
     ordinal: int = 0
+    doc_hits: int = 1  # matching passages in this passage's document (命中 N 处)
 
     def as_dict(self) -> dict:
         """Return the JSON shape of /api/search results."""
@@ -132,6 +136,7 @@ class Hit:
             "topics": list(self.topics),
             "section": self.section,
             "date": self.date,
+            "doc_hits": self.doc_hits,
             "text": self.text,
             "snippet": self.snippet,
             "score": round(self.score, 4),
@@ -152,12 +157,14 @@ class SearchResult:
     dropped: tuple[str, ...] = ()
     seconds: float = 0.0
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    documents: int = 0  # matching documents (passages are grouped by document)
 
     def as_dict(self) -> dict:
         """Return the JSON shape of /api/search."""
         return {
             "query": self.query,
             "total": self.total,
+            "documents": self.documents,
             "page": self.page,
             "per_page": self.per_page,
             "parsed": list(self.parsed),
@@ -408,6 +415,16 @@ def snippet(text: str, needles: list[str], *, max_chars: int = 160) -> str:
 # ---------------------------------------------------------------- searching
 
 
+def group_by_document(ranked: list[tuple[int, float]], doc_ids, *, per_document: int = PASSAGES_PER_DOCUMENT):
+    """Order ranked (docnum, score) so each document's best passages stand together, best document first."""
+    groups: dict[str, list[tuple[int, float]]] = {}
+    for docnum, score in ranked:
+        members = groups.setdefault(doc_ids[docnum], [])
+        if len(members) < per_document:
+            members.append((docnum, score))
+    return [member for members in groups.values() for member in members]
+
+
 def normalise_filters(filters: dict[str, list[str] | tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """Return filters with everyday place names expanded (济宁 → 济宁市, 山东 → 山东省)."""
     clean: dict[str, tuple[str, ...]] = {}
@@ -499,24 +516,34 @@ class Searcher:
         filter_query = _filter_query(clean_filters)
         kept, dropped = self._relax(searcher, parsed, filter_query)
         whoosh_query = self._compose(parsed, kept, dropped)
+        browsing = not parsed.concepts and bool(clean_filters)
+        if browsing:
+            whoosh_query = Q.Every()  # filters alone: list what they select, newest first
+            sort = "date"
         facets = {
             name: sorting.FieldFacet(name, allow_overlap=(name == "topic"), maptype=sorting.Count) for name in FACETS
         }
+        facets["doc_id"] = sorting.FieldFacet("doc_id", maptype=sorting.Count)
         sortedby = None
         if sort == "date":
             sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
+        window = min(max(page * per_page * GROUP_WINDOW_FACTOR, 200), MAX_GROUP_WINDOW)
         results = searcher.search(
             whoosh_query,
             filter=filter_query,
-            limit=page * per_page,
+            limit=window,
             groupedby=facets,
             sortedby=sortedby,
             terms=False,
         )
+        doc_hits = results.groups("doc_id")
+        ordered = group_by_document(
+            [(hit.docnum, hit.score) for hit in results], searcher.reader().column_reader("doc_id")
+        )
         needles = [needle for concept in parsed.concepts for needle in concept.needles()]
         hits = []
-        for hit in results[(page - 1) * per_page : page * per_page]:
-            stored = hit.fields()
+        for docnum, score in ordered[(page - 1) * per_page : page * per_page]:
+            stored = searcher.stored_fields(docnum)
             text = stored.get("text", "")
             hits.append(
                 Hit(
@@ -531,16 +558,18 @@ class Searcher:
                     topics=tuple(t for t in stored.get("topic", "").split(",") if t),
                     text=text,
                     snippet=snippet(text, needles) if needles else html.escape(text[:160]),
-                    score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
+                    score=float(score) if isinstance(score, int | float) else 0.0,
                     section=stored.get("section", ""),
                     date=stored.get("date", ""),
                     ordinal=int(stored.get("ordinal", 0)),
+                    doc_hits=int(doc_hits.get(stored["doc_id"], 1)),
                 )
             )
         facet_counts = {name: self._facet_values(results, name) for name in FACETS}
         return SearchResult(
             query=query,
-            total=len(results) if parsed.concepts else 0,
+            total=len(results) if parsed.concepts or browsing else 0,
+            documents=len(doc_hits) if parsed.concepts or browsing else 0,
             page=page,
             per_page=per_page,
             hits=tuple(hits),
