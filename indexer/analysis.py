@@ -18,6 +18,7 @@ point at the right characters of what is shown.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 
