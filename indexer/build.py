@@ -246,7 +246,7 @@ def build(
     new_files: dict = {}
     skipped = list(skipped_now)
     to_read = [path for path in files if path.relative_to(documents_dir).as_posix() not in unchanged]
-    with ix.writer(limitmb=256) as writer:
+    with ix.writer(limitmb=256, procs=2, multisegment=True) as writer:
         for source in sorted(removed | {p.relative_to(documents_dir).as_posix() for p in to_read}):
             if source in old_files:
                 writer.delete_by_term("source", source)
