@@ -56,8 +56,20 @@ def _is_content(word: str) -> bool:
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
     """Return (word, start, end) for the jieba words of text's search form."""
+    if len(text) <= _CACHED_TEXT_LENGTH:
+        return _cached_word_spans(text)
+    return _segment(text)
+
+
+def _segment(text: str) -> list[tuple[str, int, int]]:
     form = search_form(text)
     return [(word, start, end) for word, start, end in segmenter().tokenize(form) if _is_content(word)]
+
+
+# Headings, titles and queries repeat (every passage of a section carries the same
+# heading text): segment each short text once.
+_CACHED_TEXT_LENGTH = 400
+_cached_word_spans = functools.lru_cache(maxsize=8192)(_segment)
 
 
 def words(text: str) -> list[str]:

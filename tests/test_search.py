@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indexer.search import Concept, QueryError, highlight, match_spans, parse_query, snippet
@@ -138,3 +140,52 @@ def test_unknown_filter_and_bad_year_are_refused(designed_searcher):
         designed_searcher.search("工会", filters={"colour": ["red"]})
     with pytest.raises(QueryError):
         designed_searcher.search("工会", filters={"year": ["twenty"]})
+
+
+def test_traditional_query_finds_simplified_text(seed_searcher):
+    result = seed_searcher.search("職工療休養基地")
+    assert result.hits and "职工疗休养基地" in result.hits[0].text
+
+
+def test_synonyms_are_searched_with_a_lower_weight(designed_searcher):
+    # 法援 is the everyday short form of 法律援助; neither designed document says 法援.
+    parsed = parse_query("助学金")
+    assert parsed.concepts[0].synonyms  # the table gives alternatives
+    result = designed_searcher.search("两节 慰问")
+    assert any("慰问" in hit.text for hit in result.hits)
+    exact = designed_searcher.search("户外劳动者驿站")
+    related = designed_searcher.search("爱心驿站")  # a synonym of 户外劳动者驿站 in the table
+    assert related.hits and related.hits[0].id == exact.hits[0].id
+    assert related.hits[0].score < exact.hits[0].score  # the user's own words weigh more
+
+
+@pytest.mark.parametrize(("query", "variant"), [("两公里", "2公里"), ("2公里", "两公里"), ("三百五十人", "350人")])
+def test_numbers_with_measure_words_are_searched_both_ways(query, variant):
+    concept = parse_query(query).concepts[0]
+    assert concept.text == query and variant in concept.variants
+
+
+def test_numeral_variant_finds_the_other_spelling(designed_searcher):
+    result = designed_searcher.search("新建驿站五十个")
+    assert result.hits and "50个" in result.hits[0].text
+    assert re.search(r"<mark>[^<]*50个[^<]*</mark>", result.hits[0].snippet)
+
+
+def test_results_are_grouped_by_document(seed_searcher):
+    result = seed_searcher.search("职工", per_page=30)
+    seen, order = set(), []
+    for hit in result.hits:
+        if hit.doc_id not in seen:
+            seen.add(hit.doc_id)
+            order.append(hit.doc_id)
+    blocks = [hit.doc_id for hit in result.hits]
+    assert blocks == [doc_id for doc_id in order for _ in range(blocks.count(doc_id))]  # contiguous blocks
+    assert all(blocks.count(doc_id) <= 3 for doc_id in order)
+    assert all(hit.doc_hits >= blocks.count(hit.doc_id) for hit in result.hits)
+    assert result.documents >= len(order)
+
+
+def test_filters_alone_browse_newest_first(designed_searcher):
+    result = designed_searcher.search("", filters={"province": ["山东"]})
+    assert result.total >= 2
+    assert {hit.province for hit in result.hits} == {"山东省"}

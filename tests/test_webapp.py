@@ -120,3 +120,9 @@ def test_missing_index_gives_503_json(tmp_path):
     response = app.test_client().get("/api/search?q=工会")
     assert response.status_code == 503
     assert "error" in response.get_json()
+
+
+def test_help_page_documents_the_query_syntax(client):
+    body = client.get("/help").get_data(as_text=True)
+    for syntax in ('"职工书屋"', "-农民工", " OR ", "标题:"):
+        assert syntax in body

@@ -34,10 +34,16 @@ def index_page():
     return render_template("search.html", params=params, result=result)
 
 
+def help_page():
+    """Render the query syntax help."""
+    return render_template("help.html")
+
+
 def init_app(app) -> None:
     """Register the routes and security headers on the app."""
     app.add_url_rule("/api/search", view_func=api_search, methods=["GET"])
     app.add_url_rule("/", view_func=index_page, methods=["GET"])
+    app.add_url_rule("/help", view_func=help_page, methods=["GET"])
 
     @app.after_request
     def security_headers(response):
