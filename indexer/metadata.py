@@ -173,6 +173,16 @@ def _gazetteer() -> _Gazetteer:
     return _Gazetteer(pattern, places_by_name, frozenset(full_names))
 
 
+def place_name_variants(name: str) -> list[str]:
+    """Return the other names of the place a whole word names (三明市 → 三明; 延边 → 延边朝鲜族自治州, 延边州)."""
+    gazetteer = _gazetteer()
+    ambiguous = lexicon.ambiguous_place_names()
+    variants: list[str] = []
+    for place in gazetteer.places_by_name.get(name, ()):
+        variants.extend(other for other in place.names if other != name and other not in ambiguous)
+    return list(dict.fromkeys(variants))
+
+
 def place_mentions(text: str) -> list[lexicon.Place]:
     """Return the gazetteer places named in text, in order (leftmost-longest)."""
     gazetteer = _gazetteer()

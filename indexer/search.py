@@ -244,7 +244,12 @@ def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[s
     if not content:
         content, ignored = words, []
     concepts = [
-        Concept(word, synonyms=_synonyms_of(word), variants=tuple(numeral_variants(word)), title_only=title_only)
+        Concept(
+            word,
+            synonyms=_synonyms_of(word),
+            variants=tuple(dict.fromkeys([*numeral_variants(word), *metadata.place_name_variants(word)])),
+            title_only=title_only,
+        )
         for word in dict.fromkeys(content)
     ]
     return concepts, ignored, term
