@@ -519,12 +519,10 @@ class Searcher:
         parsed = parse_query(query)
         searcher = self.searcher()
         filter_query = _filter_query(clean_filters)
-        kept, dropped = self._relax(searcher, parsed, filter_query)
-        whoosh_query = self._compose(parsed, kept, dropped)
+        kept, dropped = list(parsed.concepts), []
         browsing = not parsed.concepts and bool(clean_filters)
         if browsing:
-            whoosh_query = Q.Every()  # filters alone: list what they select, newest first
-            sort = "date"
+            sort = "date"  # filters alone: list what they select, newest first
         facets = {
             name: sorting.FieldFacet(name, allow_overlap=(name == "topic"), maptype=sorting.Count) for name in FACETS
         }
@@ -533,14 +531,18 @@ class Searcher:
         if sort == "date":
             sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
         window = min(max(page * per_page * GROUP_WINDOW_FACTOR, 200), MAX_GROUP_WINDOW)
-        results = searcher.search(
-            whoosh_query,
-            filter=filter_query,
-            limit=window,
-            groupedby=facets,
-            sortedby=sortedby,
-            terms=False,
-        )
+
+        def run(whoosh_query):
+            return searcher.search(
+                whoosh_query, filter=filter_query, limit=window, groupedby=facets, sortedby=sortedby, terms=False
+            )
+
+        results = run(Q.Every() if browsing else self._compose(parsed, kept, dropped))
+        if results.is_empty() and len(parsed.concepts) > 1:
+            # Nothing has every word: keep the largest set of words that still matches.
+            kept, dropped = self._relax(searcher, parsed, filter_query)
+            if dropped:
+                results = run(self._compose(parsed, kept, dropped))
         doc_hits = results.groups("doc_id")
         ordered = group_by_document(
             [(hit.docnum, hit.score) for hit in results], searcher.reader().column_reader("doc_id")
@@ -593,26 +595,22 @@ class Searcher:
             return sorted(values, key=lambda item: item.value, reverse=True)
         return sorted(values, key=lambda item: (-item.count, item.value))
 
-    def _count(self, searcher, query: Q.Query, filter_query: Q.Query | None) -> int:
-        results = searcher.search(query, filter=filter_query, limit=1, terms=False)
-        return len(results)
+    @staticmethod
+    def _any(searcher, query: Q.Query, filter_query: Q.Query | None) -> bool:
+        return not searcher.search(query, filter=filter_query, limit=1, terms=False).is_empty()
 
     def _relax(self, searcher, parsed: ParsedQuery, filter_query) -> tuple[list[Concept], list[Concept]]:
-        """Return (kept, dropped) concepts: all when something matches them all, else the best subset."""
+        """Return (kept, dropped) concepts for a query nothing matches whole: the best matching subset."""
         concepts = list(parsed.concepts)
-        if len(concepts) <= 1:
-            return concepts, []
         queries = {concept: concept_query(concept) for concept in concepts}
         excluded = self._excluded_query(parsed)
 
-        def matches(subset) -> int:
+        def matches(subset) -> bool:
             query = Q.And([queries[concept] for concept in subset])
             if excluded is not None:
                 query = Q.AndNot(query, excluded)
-            return self._count(searcher, query, filter_query)
+            return self._any(searcher, query, filter_query)
 
-        if matches(concepts):
-            return concepts, []
         alive = [concept for concept in concepts if matches([concept])]
         if not alive:
             return concepts, []
