@@ -7,7 +7,7 @@ INDEX ?= index
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-slow lint index venv clean quality
+.PHONY: run test test-slow lint index venv clean quality browser-deps
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-noto-cjk; }
+
 # Builds only when documents changed (the build itself compares content hashes).
 index: venv
 	$(PY) -m indexer build --documents $(DOCUMENTS) --index $(INDEX)
@@ -24,7 +29,7 @@ index: venv
 run: index
 	$(PY) -m webapp --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: index
+test: index browser-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest

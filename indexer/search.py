@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import re
 import threading
 import time
@@ -459,6 +460,42 @@ def _filter_query(filters: dict[str, tuple[str, ...]]) -> Q.Query | None:
     return Q.And(parts) if parts else None
 
 
+def _hit(stored: dict, *, score, snippet_html: str, doc_hits: int = 1) -> Hit:
+    """Return a Hit from a passage's stored fields."""
+    return Hit(
+        id=stored["id"],
+        doc_id=stored["doc_id"],
+        title=stored.get("title", ""),
+        source=stored.get("source", ""),
+        year=stored.get("year", ""),
+        province=stored.get("province", ""),
+        city=stored.get("city", ""),
+        doc_type=stored.get("doc_type", ""),
+        topics=tuple(topic for topic in stored.get("topic", "").split(",") if topic),
+        text=stored.get("text", ""),
+        snippet=snippet_html,
+        score=float(score) if isinstance(score, int | float) else 0.0,
+        section=stored.get("section", ""),
+        date=stored.get("date", ""),
+        ordinal=int(stored.get("ordinal", 0)),
+        doc_hits=doc_hits,
+    )
+
+
+_DOC_ID = re.compile(r"[0-9a-f]{16}")
+RELATED_TERMS = 12
+
+
+def document_record(generation: Path, doc_id: str) -> dict | None:
+    """Return the stored record (metadata, text, passage spans) of a document, None for an unknown id."""
+    if not _DOC_ID.fullmatch(doc_id or ""):
+        return None  # only our own ids, never a path
+    path = generation / "docs" / f"{doc_id}.json"
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 class Searcher:
     """Searches the current generation of an index directory; reopens when a new one is swapped in."""
 
@@ -510,8 +547,12 @@ class Searcher:
         page: int = 1,
         per_page: int = 10,
         sort: str = "relevance",
+        per_document: int | None = PASSAGES_PER_DOCUMENT,
     ) -> SearchResult:
-        """Return one page of passages for a query with filters and facet counts."""
+        """Return one page of passages for a query with filters and facet counts.
+
+        Passages are grouped by document, at most ``per_document`` each (None: all of them).
+        """
         started = time.perf_counter()
         page = min(max(1, page), MAX_PAGE)
         per_page = min(max(1, per_page), MAX_PER_PAGE)
@@ -545,7 +586,9 @@ class Searcher:
                 results = run(self._compose(parsed, kept, dropped))
         doc_hits = results.groups("doc_id")
         ordered = group_by_document(
-            [(hit.docnum, hit.score) for hit in results], searcher.reader().column_reader("doc_id")
+            [(hit.docnum, hit.score) for hit in results],
+            searcher.reader().column_reader("doc_id"),
+            per_document=per_document or window,
         )
         needles = [needle for concept in parsed.concepts for needle in concept.needles()]
         hits = []
@@ -553,26 +596,24 @@ class Searcher:
             stored = searcher.stored_fields(docnum)
             text = stored.get("text", "")
             hits.append(
-                Hit(
-                    id=stored["id"],
-                    doc_id=stored["doc_id"],
-                    title=stored.get("title", ""),
-                    source=stored.get("source", ""),
-                    year=stored.get("year", ""),
-                    province=stored.get("province", ""),
-                    city=stored.get("city", ""),
-                    doc_type=stored.get("doc_type", ""),
-                    topics=tuple(t for t in stored.get("topic", "").split(",") if t),
-                    text=text,
-                    snippet=snippet(text, needles) if needles else html.escape(text[:160]),
-                    score=float(score) if isinstance(score, int | float) else 0.0,
-                    section=stored.get("section", ""),
-                    date=stored.get("date", ""),
-                    ordinal=int(stored.get("ordinal", 0)),
+                _hit(
+                    stored,
+                    score=score,
+                    snippet_html=snippet(text, needles) if needles else html.escape(text[:160]),
                     doc_hits=int(doc_hits.get(stored["doc_id"], 1)),
                 )
             )
         facet_counts = {name: self._facet_values(results, name) for name in FACETS}
+        if clean_filters and (parsed.concepts or browsing):
+            # Disjunctive facets: a facet with a selected value counts as if it alone were
+            # unfiltered, so its other values keep their counts and can be added (OR).
+            query_used = Q.Every() if browsing else self._compose(parsed, kept, dropped)
+            for name in clean_filters:
+                others = {key: values for key, values in clean_filters.items() if key != name}
+                counted = searcher.search(
+                    query_used, filter=_filter_query(others), limit=1, groupedby={name: facets[name]}, terms=False
+                )
+                facet_counts[name] = self._facet_values(counted, name)
         return SearchResult(
             query=query,
             total=len(results) if parsed.concepts or browsing else 0,
@@ -646,3 +687,27 @@ class Searcher:
         if excluded is not None:
             query = Q.AndNot(query, excluded)
         return query
+
+    def document(self, doc_id: str) -> dict | None:
+        """Return a document's stored record from the current generation, None when unknown."""
+        _, generation = self._current_index()
+        return document_record(generation, doc_id)
+
+    def related(self, text: str, *, exclude_doc_id: str, limit: int = 5) -> list[Hit]:
+        """Return passages of other documents most like text (more-like-this), one per document."""
+        searcher = self.searcher()
+        key_terms = searcher.key_terms_from_text("text", text, numterms=RELATED_TERMS)
+        terms = [term for term, _ in key_terms if len(term) > 1]
+        if not terms:
+            return []
+        query = Q.AndNot(Q.Or([Q.Term("text", term) for term in terms]), Q.Term("doc_id", exclude_doc_id))
+        hits, seen = [], set()
+        for hit in searcher.search(query, limit=limit * 10, terms=False):
+            stored = hit.fields()
+            if stored["doc_id"] in seen:
+                continue
+            seen.add(stored["doc_id"])
+            hits.append(_hit(stored, score=hit.score, snippet_html=snippet(stored.get("text", ""), terms)))
+            if len(hits) >= limit:
+                break
+        return hits

@@ -189,3 +189,12 @@ def test_filters_alone_browse_newest_first(designed_searcher):
     result = designed_searcher.search("", filters={"province": ["山东"]})
     assert result.total >= 2
     assert {hit.province for hit in result.hits} == {"山东省"}
+
+
+def test_a_selected_facet_keeps_the_counts_of_its_other_values(designed_searcher):
+    unfiltered = {value.value: value.count for value in designed_searcher.search("工会").facets["city"]}
+    filtered = designed_searcher.search("工会", filters={"city": ["临沂"]})
+    assert {value.value: value.count for value in filtered.facets["city"]} == unfiltered
+    assert {hit.city for hit in filtered.hits} == {"临沂市"}
+    provinces = {value.value for value in filtered.facets["province"]}
+    assert provinces == {"山东省"}  # other facets are narrowed by the city filter

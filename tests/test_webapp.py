@@ -126,3 +126,35 @@ def test_help_page_documents_the_query_syntax(client):
     body = client.get("/help").get_data(as_text=True)
     for syntax in ('"职工书屋"', "-农民工", " OR ", "标题:"):
         assert syntax in body
+
+
+def test_document_page_shows_metadata_text_and_highlights(client, designed_searcher):
+    doc_id = designed_searcher.search("金秋助学").hits[0].doc_id
+    response = client.get(f"/doc/{doc_id}", query_string={"q": "金秋助学", "p": "0"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "济宁市总工会开展金秋助学活动" in body and "jining-news.txt" in body
+    assert "<mark>金秋助学" in body
+
+
+@pytest.mark.parametrize("doc_id", ["../../etc/passwd", "0123456789abcdef", "ABCDEF0123456789", "%2e%2e", "x" * 300])
+def test_document_route_accepts_only_known_ids(client, doc_id):
+    response = client.get(f"/doc/{doc_id}")
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_export_needs_a_search_and_returns_files(client):
+    assert client.get("/export.csv").status_code == 400
+    csv_response = client.get("/export.csv?q=工会&city=临沂")
+    assert csv_response.status_code == 200 and csv_response.mimetype == "text/csv"
+    assert "attachment" in csv_response.headers["Content-Disposition"]
+    xlsx = client.get("/export.xlsx?q=工会")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_bad_parameters_render_a_friendly_400_page(client):
+    response = client.get("/?q=工会&page=abc")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "出错了" in body and "page" in body

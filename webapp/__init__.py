@@ -12,7 +12,11 @@ from indexer.search import Searcher
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app; ``INDEX_DIR`` names the index directory."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR="index", MAX_CONTENT_LENGTH=64 * 1024, JSON_AS_ASCII=False)
+    app.config.from_mapping(
+        INDEX_DIR="index",
+        MAX_CONTENT_LENGTH=64 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,  # static assets: cached for an hour
+    )
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False

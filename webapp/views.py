@@ -1,9 +1,13 @@
-"""HTTP routes: ``GET /api/search`` (JSON) and ``GET /`` (a minimal HTML search page)."""
+"""HTTP routes: the search page, the document page, exports, help, and ``GET /api/search`` (JSON)."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from urllib.parse import quote
 
+from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+
+from indexer.search import highlight, match_spans, parse_query
+from webapp import export, presenters, urls
 from webapp.params import search_params
 
 SECURITY_HEADERS = {
@@ -19,6 +23,13 @@ def _searcher():
     return current_app.extensions["searcher"]
 
 
+def passage_url(hit, query: str) -> str:
+    """Return the link to a passage inside its document page, with the query to highlight."""
+    base = url_for("document_page", doc_id=hit.doc_id)
+    query_part = f"q={quote(query)}&" if query else ""
+    return f"{base}?{query_part}p={hit.ordinal}#p-{hit.ordinal}"
+
+
 def api_search():
     """Return one page of passages with facets as JSON."""
     result = _searcher().search(**search_params(request.args))
@@ -26,12 +37,92 @@ def api_search():
 
 
 def index_page():
-    """Render the search form and, when there is a query, the results."""
+    """Render the search form, facets and grouped results."""
     params = search_params(request.args)
-    result = None
+    pairs = urls.state_pairs(request.args)
+    context = {"params": params, "result": None, "pairs": pairs}
     if params["query"].strip() or params["filters"]:
         result = _searcher().search(**params)
-    return render_template("search.html", params=params, result=result)
+        context.update(
+            result=result,
+            facets=presenters.facet_boxes(result, pairs),
+            chips=presenters.chips(result, pairs),
+            pages=presenters.pages(result, pairs),
+            bars=presenters.year_bars(result, pairs),
+            sort_urls={
+                sort: urls.build_url("/", urls.replace(urls.without(pairs, "page"), "sort", sort))
+                for sort in ("relevance", "date")
+            },
+            clear_url=urls.build_url("/", [pair for pair in pairs if pair[0] in ("q", "sort")]),
+            export_pairs=urls.without(pairs, "page", "per_page"),
+            link=lambda hit: passage_url(hit, params["query"]),
+        )
+    return render_template("search.html", **context)
+
+
+def document_page(doc_id: str):
+    """Render one document: metadata, whole text with hits highlighted, related passages of other documents."""
+    searcher = _searcher()
+    record = searcher.document(doc_id)
+    if record is None:
+        abort(404)
+    query = request.args.get("q", "")[:500]
+    needles = []
+    if query.strip():
+        needles = [needle for concept in parse_query(query).concepts for needle in concept.needles()]
+    text = record["text"]
+    passages = []
+    for span in record["passage_spans"]:
+        passage_text = text[span["start"] : span["start"] + span["length"]]
+        spans = match_spans(passage_text, needles) if needles else []
+        passages.append(
+            {
+                "ordinal": span["ordinal"],
+                "section": span["section"],
+                "paragraphs": [highlight(part, match_spans(part, needles)) for part in passage_text.split("\n")],
+                "hit": bool(spans),
+                "cite": f"《{record['title']}》（{record.get('date') or record.get('year') or '日期不详'}）：{passage_text}",
+            }
+        )
+    first_hit = next((passage for passage in passages if passage["hit"]), None)
+    target = request.args.get("p", type=int)
+    anchor_text = ""
+    for span in record["passage_spans"]:
+        if span["ordinal"] == (target if target is not None else (first_hit or {}).get("ordinal", 0)):
+            anchor_text = text[span["start"] : span["start"] + span["length"]]
+    related = searcher.related(anchor_text or text[:2000], exclude_doc_id=doc_id) if text else []
+    return render_template(
+        "document.html",
+        record=record,
+        passages=passages,
+        query=query,
+        hits=sum(passage["hit"] for passage in passages),
+        related=related,
+        link=lambda hit: passage_url(hit, query),
+    )
+
+
+def export_results(fmt: str):
+    """Return all results (up to 1000 passages) of the current search as CSV or XLSX."""
+    params = search_params(request.args)
+    if not (params["query"].strip() or params["filters"]):
+        abort(400)
+    hits = []
+    for page in range(1, export.MAX_ROWS // 100 + 1):
+        result = _searcher().search(**{**params, "page": page, "per_page": 100, "per_document": None})
+        hits.extend(result.hits)
+        if len(result.hits) < 100:
+            break
+    link = lambda hit: request.host_url.rstrip("/") + passage_url(hit, params["query"])  # noqa: E731
+    table = export.rows(hits[: export.MAX_ROWS], link)
+    if fmt == "csv":
+        body, mimetype = export.to_csv(table), "text/csv"
+    else:
+        body = export.to_xlsx(table)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=union-search.{fmt}"
+    return response
 
 
 def help_page():
@@ -43,6 +134,11 @@ def init_app(app) -> None:
     """Register the routes and security headers on the app."""
     app.add_url_rule("/api/search", view_func=api_search, methods=["GET"])
     app.add_url_rule("/", view_func=index_page, methods=["GET"])
+    app.add_url_rule("/doc/<doc_id>", view_func=document_page, methods=["GET"])
+    app.add_url_rule("/export.csv", view_func=export_results, defaults={"fmt": "csv"}, methods=["GET"])
+    app.add_url_rule(
+        "/export.xlsx", view_func=export_results, defaults={"fmt": "xlsx"}, methods=["GET"], endpoint="export_xlsx"
+    )
     app.add_url_rule("/help", view_func=help_page, methods=["GET"])
 
     @app.after_request

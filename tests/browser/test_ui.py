@@ -1,0 +1,109 @@
+"""The search and document pages in a real browser (Chromium through Playwright)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _search(page, server_url: str, query: str) -> None:
+    page.goto(server_url + "/")
+    page.fill("input[name=q]", query)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector(".summary")
+
+
+def _facet_count(page, facet: str, value: str) -> int:
+    link = page.locator(f'section[data-facet="{facet}"] a[data-value="{value}"] .count')
+    return int(link.inner_text())
+
+
+def test_typing_a_query_shows_highlighted_snippets(page, server_url):
+    _search(page, server_url, "工资集体协商")
+    marks = page.locator(".snippet mark")
+    assert marks.count() > 0
+    assert "集体协商" in marks.first.inner_text()
+    assert "命中" in page.locator(".document .hits").first.inner_text()
+
+
+def test_ticking_two_facet_values_changes_results_and_counts(page, server_url):
+    _search(page, server_url, "工会")
+    total_before = int(page.locator(".summary .total").inner_text())
+    linyi = _facet_count(page, "city", "临沂市")
+    page.click('section[data-facet="city"] a[data-value="临沂市"]')
+    page.wait_for_load_state()
+    total_linyi = int(page.locator(".summary .total").inner_text())
+    assert total_linyi == linyi < total_before
+    assert page.locator(".chip").count() == 1
+    jining = _facet_count(page, "city", "济宁市")  # the other values keep their counts
+    page.click('section[data-facet="city"] a[data-value="济宁市"]')
+    page.wait_for_load_state()
+    total_both = int(page.locator(".summary .total").inner_text())
+    assert total_both == linyi + jining
+    metas = page.locator(".document .meta").all_inner_texts()
+    assert metas and all("临沂市" in meta or "济宁市" in meta for meta in metas)
+    assert "city=%E4%B8%B4%E6%B2%82%E5%B8%82" in page.url and "city=%E6%B5%8E%E5%AE%81%E5%B8%82" in page.url
+    page.click(".chip >> nth=0")  # remove one chip
+    page.wait_for_load_state()
+    assert page.locator(".chip").count() == 1
+
+
+def test_opening_a_document_shows_the_highlighted_passage_in_view(page, server_url):
+    _search(page, server_url, "户外劳动者驿站")
+    page.click(".passage-actions a >> nth=0")
+    page.wait_for_selector(".document-view")
+    target = page.locator(".passage-block.target")
+    assert target.count() == 1
+    assert target.locator("mark").count() > 0
+    box = target.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and 0 <= box["y"] < viewport["height"]
+    assert page.locator(".related li").count() > 0
+
+
+def test_export_csv_downloads_the_results(page, server_url):
+    _search(page, server_url, "送温暖")
+    with page.expect_download() as download_info:
+        page.click("a.export-csv")
+    path = download_info.value.path()
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["标题", "文种", "省份", "城市"]
+    assert len(rows) > 1 and any("送温暖" in row[8] for row in rows[1:])
+
+
+def test_a_hostile_query_fires_no_dialog_and_is_shown_as_text(page, server_url):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    _search(page, server_url, "<script>alert(1)</script><img src=x onerror=alert(2)>")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.locator("main img").count() == 0
+    assert page.input_value("input[name=q]").startswith("<script>")
+
+
+def test_copy_citation_puts_title_and_text_on_the_clipboard(browser, server_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        _search(page, server_url, "金秋助学")
+        page.click("button.copy >> nth=0")
+        page.wait_for_selector("button.copy.done")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("《") and "金秋助学" in copied
+    finally:
+        context.close()
+
+
+def test_narrow_screen_has_no_horizontal_scroll(browser, server_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        _search(page, server_url, "工资集体协商")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        context.close()

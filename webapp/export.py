@@ -1,0 +1,65 @@
+"""Export search results as CSV (UTF-8 with BOM, opens in Excel) or XLSX (openpyxl)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from indexer.search import Hit
+
+COLUMNS = ("标题", "文种", "省份", "城市", "年份", "日期", "主题", "章节", "段落", "来源文件", "链接")
+MAX_ROWS = 1000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """Return a cell value that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def rows(hits: list[Hit], link) -> list[list[str]]:
+    """Return one row per passage; ``link(hit)`` gives the passage's URL."""
+    return [
+        [
+            _cell(value)
+            for value in (
+                hit.title,
+                hit.doc_type,
+                hit.province,
+                hit.city,
+                hit.year,
+                hit.date,
+                "、".join(hit.topics),
+                hit.section,
+                hit.text,
+                hit.source,
+                link(hit),
+            )
+        ]
+        for hit in hits
+    ]
+
+
+def to_csv(table: list[list[str]]) -> bytes:
+    """Return CSV bytes with a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(table)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: list[list[str]]) -> bytes:
+    """Return XLSX bytes with a header row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "检索结果"
+    sheet.append(list(COLUMNS))
+    for row in table:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,156 @@
+"""Shape search results for the templates: facets with counts and toggle links, chips, pages, a year chart.
+
+Templates only loop over what is built here (datasette style): each facet value already carries
+``count``, ``selected`` and ``toggle_url``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from indexer.search import SearchResult
+from webapp import urls
+
+FACET_LABELS = {"year": "年份", "province": "省份", "city": "城市", "topic": "主题", "doc_type": "文种"}
+# facet name in results → query-string parameter
+FACET_PARAMS = {"year": "year", "province": "province", "city": "city", "topic": "topic", "doc_type": "type"}
+FACET_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One value of a facet as a link that adds or removes it."""
+
+    value: str
+    count: int
+    selected: bool
+    toggle_url: str
+
+
+@dataclass(frozen=True)
+class FacetBox:
+    """A facet with its options (selected ones always shown)."""
+
+    name: str
+    label: str
+    options: tuple[FacetOption, ...]
+    hidden: int  # options left out of the short list
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A selected filter shown above the results, with a link that removes it."""
+
+    label: str
+    value: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link in the pager."""
+
+    number: int
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar of the year histogram (SVG drawn on the server)."""
+
+    year: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    selected: bool
+    url: str
+
+
+def _selected(result: SearchResult, name: str) -> set[str]:
+    return set(result.filters.get(name, ()))
+
+
+def facet_boxes(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> list[FacetBox]:
+    """Return the facet sidebar: every facet with options that toggle its values."""
+    boxes = []
+    for name, label in FACET_LABELS.items():
+        selected = _selected(result, name)
+        values = result.facets.get(name, [])
+        shown = [value for value in values[:FACET_LIMIT]]
+        shown += [value for value in values[FACET_LIMIT:] if value.value in selected]
+        options = tuple(
+            FacetOption(
+                value=value.value,
+                count=value.count,
+                selected=value.value in selected,
+                toggle_url=urls.build_url(
+                    path, urls.toggle(_canonical(pairs, name, selected), FACET_PARAMS[name], value.value)
+                ),
+            )
+            for value in shown
+        )
+        boxes.append(FacetBox(name, label, options, max(0, len(values) - len(shown))))
+    return boxes
+
+
+def _canonical(pairs: list[tuple[str, str]], name: str, selected: set[str]) -> list[tuple[str, str]]:
+    """Write a facet's selected values in their full form (济宁 → 济宁市) so toggling finds them."""
+    param = FACET_PARAMS[name]
+    rest = [pair for pair in pairs if pair[0] != param]
+    return rest + [(param, value) for value in sorted(selected)]
+
+
+def chips(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> list[Chip]:
+    """Return one removable chip per selected filter value."""
+    found = []
+    for name, values in result.filters.items():
+        canonical = _canonical(pairs, name, set(values))
+        for value in values:
+            found.append(
+                Chip(FACET_LABELS[name], value, urls.build_url(path, urls.toggle(canonical, FACET_PARAMS[name], value)))
+            )
+    return found
+
+
+def pages(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/", *, shown: int = 7) -> list[PageLink]:
+    """Return pager links around the current page."""
+    last = max(1, -(-min(result.total, 1000) // result.per_page))
+    first = max(1, min(result.page - shown // 2, last - shown + 1))
+    return [
+        PageLink(number, urls.build_url(path, urls.replace(pairs, "page", str(number))), number == result.page)
+        for number in range(first, min(last, first + shown - 1) + 1)
+    ]
+
+
+def year_bars(
+    result: SearchResult, pairs: list[tuple[str, str]], path: str = "/", *, width: int = 240, height: int = 60
+) -> list[Bar]:
+    """Return the bars of a year histogram, oldest year on the left."""
+    years = sorted(
+        (value for value in result.facets.get("year", []) if value.value.isdigit()), key=lambda value: value.value
+    )
+    if not years:
+        return []
+    selected = _selected(result, "year")
+    canonical = _canonical(pairs, "year", selected)
+    peak = max(value.count for value in years)
+    step = min(width / len(years), 24.0)  # a few years: narrow bars, not one block
+    bars = []
+    for index, value in enumerate(years):
+        bar_height = max(1.0, (height - 2) * value.count / peak)
+        bars.append(
+            Bar(
+                year=value.value,
+                count=value.count,
+                x=round(index * step, 2),
+                y=round(height - bar_height, 2),
+                width=round(max(step - 1, 1), 2),
+                height=round(bar_height, 2),
+                selected=value.value in selected,
+                url=urls.build_url(path, urls.toggle(canonical, "year", value.value)),
+            )
+        )
+    return bars
