@@ -48,6 +48,7 @@ PHRASE_BOOST = 3.0
 PASSAGES_PER_DOCUMENT = 3  # a document's best passages shown together; the rest are counted
 GROUP_WINDOW_FACTOR = 3
 MAX_GROUP_WINDOW = 2000
+_MAX_RELAX_CHECKS = 16  # subsets tried when relaxing a query nothing matches whole
 
 
 class QueryError(ValueError):
@@ -579,7 +580,8 @@ class Searcher:
             )
 
         results = run(Q.Every() if browsing else self._compose(parsed, kept, dropped))
-        if results.is_empty() and len(parsed.concepts) > 1:
+        filter_selects_something = filter_query is None or self._any(searcher, Q.Every(), filter_query)
+        if results.is_empty() and len(parsed.concepts) > 1 and filter_selects_something:
             # Nothing has every word: keep the largest set of words that still matches.
             kept, dropped = self._relax(searcher, parsed, filter_query)
             if dropped:
@@ -655,14 +657,18 @@ class Searcher:
         alive = [concept for concept in concepts if matches([concept])]
         if not alive:
             return concepts, []
+        checks = 0
         for size in range(len(alive), 0, -1):
             best = None
-            for subset in itertools.combinations(alive, size):
-                weight = sum(len(concept.text) for concept in subset)
-                if best is not None and weight <= best[0]:
-                    continue
+            # Heaviest subsets first (longer words carry more meaning), so the first match of a size wins.
+            subsets = sorted(itertools.combinations(alive, size), key=lambda subset: -sum(len(c.text) for c in subset))
+            for subset in subsets:
+                if checks >= _MAX_RELAX_CHECKS:
+                    break
+                checks += 1
                 if matches(subset):
-                    best = (weight, subset)
+                    best = (0, subset)
+                    break
             if best:
                 kept = list(best[1])
                 return kept, [concept for concept in concepts if concept not in kept]
