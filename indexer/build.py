@@ -28,12 +28,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from indexer import duplicates
 from indexer.documents import Document, load_documents
 from indexer.read import SUPPORTED_SUFFIXES, ReadError
 from indexer.schema import SCHEMA_VERSION, make_schema
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
+DUPLICATES = "duplicates.json"
 DOCS_DIR = "docs"
 _KEEP_OLD_GENERATIONS = 2
 
@@ -278,6 +280,8 @@ def build(
                 "sha1": hashes[source],
                 "documents": [document.doc_id for document in documents],
                 "passages": sum(len(document.passages) for document in documents),
+                "sketches": {document.doc_id: duplicates.sketch(document.text) for document in documents},
+                "lengths": {document.doc_id: len(document.text) for document in documents},
             }
             summary.files_read += 1
 
@@ -288,7 +292,8 @@ def build(
         "files": new_files,
         "skipped_files": sorted(skipped),
     }
-    (generation / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    (generation / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    write_duplicates(generation, new_files)
     _swap_current(index_dir, generation)
     _remove_old_generations(index_dir, generation)
 
@@ -299,6 +304,17 @@ def build(
     _count_from_manifest(summary, manifest)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def write_duplicates(generation: Path, files: dict) -> dict[str, list[str]]:
+    """Group near-duplicate documents of all files and save canonical → copies in the generation."""
+    sketches, lengths = {}, {}
+    for entry in files.values():
+        sketches.update(entry.get("sketches", {}))
+        lengths.update(entry.get("lengths", {}))
+    groups = duplicates.group(sketches, lengths)
+    (generation / DUPLICATES).write_text(json.dumps({"groups": groups}, ensure_ascii=False), encoding="utf-8")
+    return groups
 
 
 def _count_from_manifest(summary: BuildSummary, manifest: dict) -> None:

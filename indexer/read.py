@@ -8,7 +8,9 @@ reader by file suffix and raises ``ReadError`` with a reason a person can act on
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +18,10 @@ import charset_normalizer
 import yaml
 from bs4 import BeautifulSoup
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # a .docx that inflates past this is a zip bomb
+MAX_PDF_PAGES = 2000
 
 
 class ReadError(Exception):
@@ -120,6 +124,82 @@ def html_to_text(html: str) -> tuple[str, dict]:
     return text, metadata
 
 
+_INFO_END = "<!-- INFO END -->"
+
+
+def lawrefbook_info(text: str) -> dict:
+    """Return the title and the enactment lines above LawRefBook's ``<!-- INFO END -->`` marker."""
+    if _INFO_END not in text:
+        return {}
+    head = text.split(_INFO_END, 1)[0]
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    title = next((line.lstrip("# ").strip() for line in lines if line.startswith("#")), "")
+    info = [line for line in lines if not line.startswith("#")]
+    found = {"info_lines": info}
+    if title:
+        found["title"] = title
+    return found
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise ReadError("not a valid .docx (not a zip archive) / 不是有效的 Word 文档") from error
+    inflated = sum(info.file_size for info in archive.infolist())
+    if inflated > MAX_UNZIPPED_BYTES:
+        raise ReadError(f"zip bomb: inflates to {inflated} bytes / 压缩包解压后过大，已拒绝")
+    return archive
+
+
+def docx_to_text(data: bytes) -> tuple[str, dict]:
+    """Return (text, metadata) of a .docx: paragraphs and headings in order, tables row by row."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    _check_zip(data)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises many kinds on broken packages
+        raise ReadError(f"not a readable .docx: {type(error).__name__} / Word 文档无法读取") from error
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(block, document).text)
+        elif tag == "tbl":
+            for row in Table(block, document).rows:
+                cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))
+                lines.append("\t".join(cell for cell in cells if cell))
+    properties = document.core_properties
+    metadata = {key: value for key, value in (("title", properties.title), ("author", properties.author)) if value}
+    if properties.created:
+        metadata["created"] = properties.created
+    return "\n".join(lines), metadata
+
+
+def pdf_to_text(data: bytes) -> tuple[str, dict]:
+    """Return (text, metadata) of a PDF with a text layer; ReadError for encrypted or image-only ones."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ReadError("encrypted PDF / PDF 已加密，无法读取")
+        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
+        info = reader.metadata or {}
+        metadata = {"title": str(info.get("/Title", "") or "")} if info.get("/Title") else {}
+    except ReadError:
+        raise
+    except Exception as error:  # pypdf raises many kinds on corrupt files
+        raise ReadError(f"corrupt PDF: {type(error).__name__} / PDF 文件损坏") from error
+    text = "\n".join(pages)
+    if sum(char.isalnum() for char in text) < 20:
+        raise ReadError("image-only PDF (no text layer) / 扫描版 PDF，没有文字层")
+    return text, metadata
+
+
 def read_file(path: Path) -> RawDocument:
     """Read one document file; raise ReadError with the reason when it cannot be read."""
     suffix = path.suffix.lower()
@@ -134,6 +214,12 @@ def read_file(path: Path) -> RawDocument:
         raise ReadError(f"cannot read file: {error.strerror or error} / 无法读取文件") from error
     if not data.strip():
         raise ReadError("empty file / 空文件")
+    if suffix == ".docx":
+        text, metadata = docx_to_text(data)
+        return RawDocument(text, "docx", "docx", metadata)
+    if suffix == ".pdf":
+        text, metadata = pdf_to_text(data)
+        return RawDocument(text, "pdf", "pdf", metadata)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReadError("binary data, not text / 二进制文件，不是文本")
     text, encoding = decode(data)
@@ -145,5 +231,7 @@ def read_file(path: Path) -> RawDocument:
         return RawDocument(body, encoding, "html", metadata)
     if suffix in (".md", ".markdown"):
         metadata, body = split_front_matter(text)
+        for key, value in lawrefbook_info(body).items():
+            metadata.setdefault(key, value)
         return RawDocument(markdown_to_text(body), encoding, "markdown", metadata)
     return RawDocument(text, encoding, "text", {})

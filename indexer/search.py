@@ -487,6 +487,13 @@ _DOC_ID = re.compile(r"[0-9a-f]{16}")
 RELATED_TERMS = 12
 
 
+def _read_duplicates(generation: Path) -> dict[str, list[str]]:
+    path = generation / "duplicates.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("groups", {})
+
+
 def document_record(generation: Path, doc_id: str) -> dict | None:
     """Return the stored record (metadata, text, passage spans) of a document, None for an unknown id."""
     if not _DOC_ID.fullmatch(doc_id or ""):
@@ -505,6 +512,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._generation: Path | None = None
         self._index = None
+        self._duplicates: dict[str, list[str]] = {}
         self._local = threading.local()
 
     def _current_index(self):
@@ -521,6 +529,7 @@ class Searcher:
                             f"index in {self.index_dir} has an old schema; rebuild it / 索引版本过旧，请重新构建"
                         )
                     self._index = whoosh_index.open_dir(str(generation))
+                    self._duplicates = _read_duplicates(generation)
                     self._generation = generation
         return self._index, self._generation
 
@@ -576,7 +585,13 @@ class Searcher:
 
         def run(whoosh_query):
             return searcher.search(
-                whoosh_query, filter=filter_query, limit=window, groupedby=facets, sortedby=sortedby, terms=False
+                whoosh_query,
+                filter=filter_query,
+                mask=self.copies_mask(),
+                limit=window,
+                groupedby=facets,
+                sortedby=sortedby,
+                terms=False,
             )
 
         results = run(Q.Every() if browsing else self._compose(parsed, kept, dropped))
@@ -613,7 +628,12 @@ class Searcher:
             for name in clean_filters:
                 others = {key: values for key, values in clean_filters.items() if key != name}
                 counted = searcher.search(
-                    query_used, filter=_filter_query(others), limit=1, groupedby={name: facets[name]}, terms=False
+                    query_used,
+                    filter=_filter_query(others),
+                    mask=self.copies_mask(),
+                    limit=1,
+                    groupedby={name: facets[name]},
+                    terms=False,
                 )
                 facet_counts[name] = self._facet_values(counted, name)
         return SearchResult(
@@ -638,9 +658,21 @@ class Searcher:
             return sorted(values, key=lambda item: item.value, reverse=True)
         return sorted(values, key=lambda item: (-item.count, item.value))
 
-    @staticmethod
-    def _any(searcher, query: Q.Query, filter_query: Q.Query | None) -> bool:
-        return not searcher.search(query, filter=filter_query, limit=1, terms=False).is_empty()
+    def _any(self, searcher, query: Q.Query, filter_query: Q.Query | None) -> bool:
+        results = searcher.search(query, filter=filter_query, mask=self.copies_mask(), limit=1, terms=False)
+        return not results.is_empty()
+
+    def copies_mask(self) -> Q.Query | None:
+        """Return a query for the passages of duplicate copies, which results never show."""
+        copies = [copy for group in self._duplicates.values() for copy in group]
+        return Q.Or([Q.Term("doc_id", doc_id) for doc_id in copies]) if copies else None
+
+    def copies_of(self, doc_id: str) -> tuple[str, list[str]]:
+        """Return (canonical doc_id, its copies) for a document (itself and [] when it has none)."""
+        for canonical, copies in self._duplicates.items():
+            if doc_id == canonical or doc_id in copies:
+                return canonical, list(copies)
+        return doc_id, []
 
     def _relax(self, searcher, parsed: ParsedQuery, filter_query) -> tuple[list[Concept], list[Concept]]:
         """Return (kept, dropped) concepts for a query nothing matches whole: the best matching subset."""
@@ -708,7 +740,7 @@ class Searcher:
             return []
         query = Q.AndNot(Q.Or([Q.Term("text", term) for term in terms]), Q.Term("doc_id", exclude_doc_id))
         hits, seen = [], set()
-        for hit in searcher.search(query, limit=limit * 10, terms=False):
+        for hit in searcher.search(query, mask=self.copies_mask(), limit=limit * 10, terms=False):
             stored = hit.fields()
             if stored["doc_id"] in seen:
                 continue

@@ -75,8 +75,9 @@ def test_truncated_last_character_costs_one_replacement():
         ("blank.txt", b" \r\n\t\n", "empty file"),
         ("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary data"),
         ("table.md", "工会".encode() + b"\x00\x01\x02", "binary data"),
-        ("report.pdf", b"%PDF-1.4 ...", "unsupported file type .pdf"),
-        ("report.docx", b"PK\x03\x04", "unsupported file type .docx"),
+        ("report.pdf", b"%PDF-1.4 ...", "corrupt PDF"),
+        ("report.docx", b"PK\x03\x04", "not a valid .docx"),
+        ("slides.pptx", b"PK\x03\x04", "unsupported file type .pptx"),
         ("README", REPORT.encode(), "unsupported file type (none)"),
     ],
 )

@@ -91,6 +91,8 @@ def document_page(doc_id: str):
         if span["ordinal"] == (target if target is not None else (first_hit or {}).get("ordinal", 0)):
             anchor_text = text[span["start"] : span["start"] + span["length"]]
     related = searcher.related(anchor_text or text[:2000], exclude_doc_id=doc_id) if text else []
+    canonical, copies = searcher.copies_of(doc_id)
+    same_text = [searcher.document(other) for other in [canonical, *copies] if other != doc_id]
     return render_template(
         "document.html",
         record=record,
@@ -98,6 +100,8 @@ def document_page(doc_id: str):
         query=query,
         hits=sum(passage["hit"] for passage in passages),
         related=related,
+        same_text=[other for other in same_text if other],
+        is_copy=canonical != doc_id,
         link=lambda hit: passage_url(hit, query),
     )
 
