@@ -69,9 +69,18 @@ def fold(text: str) -> str:
     return text.translate(_fold_table())
 
 
+_NUMBERED_MARK = re.compile(r"第[一二三四五六七八九十百千零〇两\d]{1,6}[条章节编款篇]$")
+
+
+def _drop_space(match: re.Match) -> str:
+    # "第一条 为了…" keeps its space: it separates the article number from the text.
+    before = match.string[max(0, match.start() - 10) : match.start()]
+    return " " if _NUMBERED_MARK.search(before) else ""
+
+
 def repair_spaces(text: str) -> str:
     """Remove OCR spaces inside Chinese text and numbers; shrink wide gaps."""
-    text = _SPACE_BETWEEN.sub("", text)
+    text = _SPACE_BETWEEN.sub(_drop_space, text)
     return _WIDE_GAP.sub(" ", text)
 
 
