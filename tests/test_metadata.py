@@ -299,13 +299,13 @@ def test_load_law_keeps_chapters_as_sections(tmp_path: Path):
     [document] = load_documents(path, tmp_path)
     assert (document.title, document.doc_type) == ("中华人民共和国工会法", "法律")
     assert [passage.section for passage in document.passages] == [
-        "第一章总则 › 第一条",
-        "第一章总则 › 第二条",
-        "第一章总则 › 第三条",
-        "第二章工会组织 › 第四条",
+        "第一章 总则 › 第一条",
+        "第一章 总则 › 第二条",
+        "第一章 总则 › 第三条",
+        "第二章 工会组织 › 第四条",
     ]
     assert (
-        document.passages[2].text == "第三条工会履行下列职责：\n（一）维护职工合法权益；\n（二）组织职工参加民主管理。"
+        document.passages[2].text == "第三条 工会履行下列职责：\n（一）维护职工合法权益；\n（二）组织职工参加民主管理。"
     )
 
 
