@@ -127,12 +127,11 @@ def passage_fields(document: Document) -> list[dict]:
     """Return the Whoosh field values of each passage of a document."""
     rows = []
     for passage in document.passages:
-        # The heading channel: title, the header lines (occasion, byline: 在三明市…大会上),
-        # the section path and the place, so 三明 政府工作报告 finds every passage of that report.
+        # The heading channel: title, section path and place on every passage (三明 政府工作报告);
+        # the header lines (occasion, byline: 在三明市…大会上) only on the first, as they are long.
+        header = document.header if passage.ordinal == 0 else ()
         head = "\n".join(
-            part
-            for part in (document.title, *document.header, passage.section, document.province, document.city)
-            if part
+            part for part in (document.title, *header, passage.section, document.province, document.city) if part
         )
         rows.append(
             {
