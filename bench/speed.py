@@ -1,0 +1,393 @@
+"""Speed benchmark: build and serve this engine and the naive design-card build side by side, print ratios.
+
+Usage:
+    python bench/speed.py [--documents ../shared/corpus] [--scale N] [--skip-naive] [--rounds 3]
+
+Steps (all on this machine, loopback only):
+1. copy the documents into a scratch folder (with --scale N: N lightly varied copies, distinct ids);
+2. full build of this engine (``python -m indexer build``) and of the naive build (bench/naive.py):
+   seconds, MB/s, documents/s, passages, index size, peak RSS;
+3. incremental builds: nothing changed; one document changed;
+4. serve both (waitress for ours, Flask's development server for the naive one) and time ``/api/search``
+   for a fixed list of 50+ queries (ours with facets and highlighting), sequentially and with 8 concurrent
+   clients; plus our HTML search page and ``/api/figures`` when present; web worker RSS and open time;
+5. print the table and the ratios (ours / naive), and write bench/out/speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+
+QUERIES: list[tuple[str, dict]] = [
+    ("工资集体协商", {}),
+    ("户外劳动者驿站", {}),
+    ("送温暖", {"province": "山东"}),
+    ("农民工", {}),
+    ("职工代表大会", {}),
+    ("厂务公开", {"province": "山东"}),
+    ("劳动合同 试用期", {}),
+    ("女职工 特殊保护", {}),
+    ("就业创业", {}),
+    ("安全生产", {"year": "2023"}),
+    ("工会经费", {}),
+    ("劳模 工匠", {}),
+    ("职工之家", {}),
+    ("集体合同", {"type": "条例"}),
+    ("困难职工 帮扶", {}),
+    ("法律援助", {}),
+    ("技能培训", {}),
+    ("新就业形态劳动者", {}),
+    ("最低工资标准", {}),
+    ("欠薪", {}),
+    ("工伤保险", {}),
+    ("职工疗休养", {}),
+    ("建会率", {}),
+    ("乡村振兴", {}),
+    ("营商环境", {}),
+    ("养老服务", {}),
+    ('"职工书屋"', {}),
+    ("两公里", {}),
+    ("工会主席 任期", {}),
+    ("劳动争议 调解", {}),
+    ("社会保险", {"year": "2022"}),
+    ("职业技能大赛", {}),
+    ("工会会员 会费", {}),
+    ("劳动保护", {}),
+    ("带薪年休假", {}),
+    ("加班费", {}),
+    ("劳务派遣", {}),
+    ("民主管理", {"type": "条例"}),
+    ("稳就业", {}),
+    ("高校毕业生 就业", {}),
+    ("城镇新增就业", {}),
+    ("保障农民工工资支付", {}),
+    ("工会法", {}),
+    ("女职工劳动保护", {}),
+    ("职工医疗互助", {}),
+    ("困难群众 救助", {"province": "河南"}),
+    ("政府工作报告 就业", {}),
+    ("安全生产 事故", {}),
+    ("产业工人队伍建设", {}),
+    ("劳动关系和谐", {}),
+    ("十四五 规划", {}),
+    ("经济增长 目标", {}),
+]
+
+
+def machine() -> str:
+    """Describe this machine."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    except OSError:
+        memory = 0
+    return (
+        f"{model or platform.processor()} · {os.cpu_count()} cores · {memory} GiB · Python {platform.python_version()}"
+    )
+
+
+def copy_documents(source: Path, target: Path, scale: int) -> tuple[int, int]:
+    """Copy supported files (scale copies, lightly varied so they are not duplicates); return (files, bytes)."""
+    files = total = 0
+    for copy in range(scale):
+        for path in sorted(source.rglob("*")):
+            if not path.is_file() or path.suffix.lower() not in SUFFIXES:
+                continue
+            relative = path.relative_to(source)
+            destination = target / (f"copy-{copy:03d}" if scale > 1 else "") / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            data = path.read_bytes()
+            if copy:
+                # Lightly varied: each sentence end gets the copy number, so no copy is a near-duplicate.
+                with contextlib.suppress(UnicodeDecodeError):
+                    data = data.decode("utf-8").replace("。", f"（{copy}）。").encode("utf-8")
+            destination.write_bytes(data)
+            files += 1
+            total += len(data)
+    return files, total
+
+
+def timed(command: list[str]) -> dict:
+    """Run a command under GNU time; return seconds, peak RSS (MB) and its standard output."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", *command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"{command} failed: {result.stderr[-2000:]}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1), "stdout": result.stdout}
+
+
+def folder_size(path: Path) -> float:
+    """Return the size of a folder in MB."""
+    return round(sum(file.stat().st_size for file in path.rglob("*") if file.is_file()) / 1e6, 1)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the share-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
+
+
+def summarise(values: list[float]) -> dict:
+    """Return p50, p95 and max of milliseconds."""
+    return {
+        "p50": round(statistics.median(values), 1),
+        "p95": round(percentile(values, 0.95), 1),
+        "max": round(max(values), 1),
+        "n": len(values),
+    }
+
+
+class Server:
+    """A web server started by this benchmark on loopback."""
+
+    def __init__(self, command: list[str], url: str):
+        self.url = url
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started = time.perf_counter()
+        deadline = started + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/api/search?q=%E5%B7%A5%E4%BC%9A", timeout=30):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.perf_counter() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"server {command} did not start") from None
+                time.sleep(0.2)
+        self.ready_seconds = round(time.perf_counter() - started, 2)
+
+    def rss_mb(self) -> float:
+        """Return the resident memory of the server process."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return 0.0
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def fetch(url: str) -> tuple[float, int]:
+    """Return (milliseconds, status) of one GET."""
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return (time.perf_counter() - started) * 1000, status
+
+
+def query_urls(base: str, path: str, *, filters: bool) -> list[str]:
+    """Return the URLs of the fixed query list (with or without their filters)."""
+    return [
+        base + path + "?" + urllib.parse.urlencode({"q": query, **(extra if filters else {})})
+        for query, extra in QUERIES
+    ]
+
+
+def sequential(urls: list[str], rounds: int) -> dict:
+    """Time each URL once to warm up, then ``rounds`` times; return the summary and errors."""
+    for url in urls:
+        fetch(url)
+    times, errors = [], 0
+    for _ in range(rounds):
+        for url in urls:
+            milliseconds, status = fetch(url)
+            times.append(milliseconds)
+            errors += status >= 500
+    return {**summarise(times), "errors": errors}
+
+
+def concurrent(urls: list[str], clients: int, rounds: int) -> dict:
+    """Have ``clients`` threads request the URLs ``rounds`` times each; return the summary and errors."""
+    times: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        for round_number in range(rounds):
+            for index in range(len(urls)):
+                url = urls[(index + offset + round_number) % len(urls)]
+                try:
+                    milliseconds, status = fetch(url)
+                except OSError:
+                    milliseconds, status = 0.0, 599
+                with lock:
+                    times.append(milliseconds)
+                    errors[0] += status >= 500
+
+    threads = [threading.Thread(target=worker, args=(number * 7,)) for number in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {**summarise(times), "errors": errors[0], "requests_per_second": round(len(times) / wall, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the results."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--scale", type=int, default=1, help="copies of the corpus (about 49 000 passages each)")
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--port", type=int, default=5201)
+    args = parser.parse_args(argv)
+    report: dict = {"machine": machine(), "scale": args.scale}
+    print(f"machine: {report['machine']}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="speed-") as scratch_name:
+        scratch = Path(scratch_name)
+        documents = scratch / "documents"
+        files, size = copy_documents(args.documents, documents, args.scale)
+        report["corpus"] = {"files": files, "mb": round(size / 1e6, 1)}
+        print(f"corpus: {files} files, {size / 1e6:.1f} MB", flush=True)
+
+        ours = timed(
+            [
+                PYTHON,
+                "-m",
+                "indexer",
+                "build",
+                "--documents",
+                str(documents),
+                "--index",
+                str(scratch / "index"),
+                "--json",
+            ]
+        )
+        summary = json.loads(ours.pop("stdout"))
+        ours.update(
+            passages=summary["passages"],
+            documents=summary["documents"],
+            mb_per_s=round(size / 1e6 / ours["seconds"], 2),
+            documents_per_s=round(summary["documents"] / ours["seconds"], 1),
+            index_mb=folder_size(Path(summary["index_path"])),
+        )
+        report["build"] = ours
+        print(f"build (ours): {ours}", flush=True)
+
+        unchanged = timed(
+            [
+                PYTHON,
+                "-m",
+                "indexer",
+                "build",
+                "--documents",
+                str(documents),
+                "--index",
+                str(scratch / "index"),
+                "--json",
+            ]
+        )
+        one = next(path for path in sorted(documents.rglob("*")) if path.suffix in (".md", ".txt"))
+        one.write_text(one.read_text(encoding="utf-8") + "\n新增一段：职工服务中心开展普惠服务。\n", encoding="utf-8")
+        changed = timed(
+            [
+                PYTHON,
+                "-m",
+                "indexer",
+                "build",
+                "--documents",
+                str(documents),
+                "--index",
+                str(scratch / "index"),
+                "--json",
+            ]
+        )
+        report["incremental"] = {"nothing_changed_s": unchanged["seconds"], "one_changed_s": changed["seconds"]}
+        print(f"incremental: {report['incremental']}", flush=True)
+
+        if not args.skip_naive:
+            naive = timed(
+                [PYTHON, str(ROOT / "bench" / "naive.py"), "build", str(documents), str(scratch / "naive-index")]
+            )
+            lines = int(naive.pop("stdout").strip())
+            naive.update(
+                passages=lines,
+                mb_per_s=round(size / 1e6 / naive["seconds"], 2),
+                index_mb=folder_size(scratch / "naive-index"),
+            )
+            report["naive_build"] = naive
+            print(f"build (naive): {naive}", flush=True)
+
+        base = f"http://127.0.0.1:{args.port}"
+        server = Server([PYTHON, "-m", "webapp", "--index", str(scratch / "index"), "--port", str(args.port)], base)
+        try:
+            api = query_urls(base, "/api/search", filters=True)
+            report["serve"] = {
+                "ready_s": server.ready_seconds,
+                "api_sequential": sequential(api, args.rounds),
+                "api_concurrent_8": concurrent(api, 8, 1),
+                "html_sequential": sequential(query_urls(base, "/", filters=True), 1),
+            }
+            figures_status = fetch(base + "/api/figures?q=%E5%BB%BA%E4%BC%9A%E7%8E%87")[1]
+            if figures_status == 200:
+                report["serve"]["figures_sequential"] = sequential(query_urls(base, "/api/figures", filters=False), 1)
+            report["serve"]["worker_rss_mb"] = server.rss_mb()
+        finally:
+            server.stop()
+        print(f"serve (ours): {report['serve']}", flush=True)
+
+        if not args.skip_naive:
+            naive_url = f"http://127.0.0.1:{args.port + 1}"
+            naive_server = Server(
+                [PYTHON, str(ROOT / "bench" / "naive.py"), "serve", str(scratch / "naive-index"), str(args.port + 1)],
+                naive_url,
+            )
+            try:
+                naive_api = query_urls(naive_url, "/api/search", filters=False)
+                report["naive_serve"] = {
+                    "api_sequential": sequential(naive_api, args.rounds),
+                    "api_concurrent_8": concurrent(naive_api, 8, 1),
+                }
+            finally:
+                naive_server.stop()
+            print(f"serve (naive): {report['naive_serve']}", flush=True)
+            report["ratios"] = {
+                "build_time": round(report["build"]["seconds"] / report["naive_build"]["seconds"], 2),
+                "api_p50": round(
+                    report["serve"]["api_sequential"]["p50"] / report["naive_serve"]["api_sequential"]["p50"], 2
+                ),
+                "api_p95": round(
+                    report["serve"]["api_sequential"]["p95"] / report["naive_serve"]["api_sequential"]["p95"], 2
+                ),
+            }
+            print(f"ratios (ours / naive): {report['ratios']}", flush=True)
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / f"speed-x{args.scale}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
