@@ -8,6 +8,7 @@ with its ``Passage`` list. It needs no index; ``inspect`` and ``build`` share it
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,9 @@ class Document:
     text: str
     passages: tuple[Passage, ...] = field(default=())
     encoding: str = ""
+    issuer: str = ""  # 发文机关: 某市人民政府, 中共中央办公厅、国务院办公厅
+    doc_number: str = ""  # 文号: 国发〔2015〕33号
+    cites: tuple[str, ...] = ()  # the 《titles》 the text cites, first mention first
 
     def summary(self, *, with_text: bool = False) -> dict:
         """Return the JSON shape printed by ``inspect``."""
@@ -61,6 +65,9 @@ class Document:
             "province": self.province,
             "city": self.city,
             "doc_type": self.doc_type,
+            "issuer": self.issuer,
+            "doc_number": self.doc_number,
+            "cites": list(self.cites),
             "topics": list(self.topics),
             "passages": len(self.passages),
             "encoding": self.encoding,
@@ -105,19 +112,89 @@ def _front_matter_place(raw: RawDocument) -> metadata.Place | None:
     return None
 
 
-def _date(header: structure.Header, body_lines: list[str], raw: RawDocument) -> str:
-    for key in ("date", "日期", "published", "发布日期", "year", "年份"):
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•·]\s|\d+\.\s)")  # Markdown list items are not title lines
+_DATE_KEYS = ("date", "日期", "published", "publish_date", "发布日期", "html_date", "year", "年份")
+_ISSUER_KEYS = ("issuer", "发文机关", "发布机关", "authors", "author", "作者")
+_NUMBER_KEYS = ("doc_number", "文号", "发文字号")
+
+
+def _info_lines(raw: RawDocument) -> list[str]:
+    """Return the enactment lines a law file gives above its text (LawRefBook's INFO block)."""
+    lines = raw.metadata.get("info_lines") or []
+    return [normalise_line(line) for line in lines if isinstance(line, str) and line.strip()]
+
+
+def _date(header: structure.Header, body_lines: list[str], raw: RawDocument, *, title: str, info: list[str]) -> str:
+    for key in _DATE_KEYS:
         if key in raw.metadata:
             found = metadata.date_from_value(raw.metadata[key])
             if found:
                 return found
+    # A law is dated by its latest enactment or amendment line.
+    found = metadata.latest_enactment_date(info)
+    if found:
+        return found
+    if raw.format == "html":
+        # Menus and archive lists come first on a web page; its own date carries a time of day.
+        found = metadata.find_stamp_date("\n".join([*header.title_lines, *header.date_lines, *body_lines]))
+        if found:
+            return found
     return (
         metadata.find_date(header.date_lines)
         or metadata.find_date(header.bylines)
         or metadata.find_date([header.occasion])
-        or metadata.find_date(body_lines[:1])
-        or ""
+        or metadata.find_date([title])
+        or _opening_date(body_lines[:1])
     )
+
+
+def _opening_date(lines: list[str]) -> str:
+    """Return the full date a news body opens with (2018年9月1日，…); a month alone starts a story, not a dateline."""
+    found = metadata.find_date(lines) or ""
+    return found if len(found) == 10 else ""
+
+
+def _issuer(raw: RawDocument, header: structure.Header, body_lines: list[str], *, title: str, info: list[str]) -> str:
+    for key in _ISSUER_KEYS:
+        found = metadata.issuer_from_value(raw.metadata.get(key))
+        if found:
+            return normalise_line(found)
+    return (
+        metadata.issuer_from_enactment(info, title=title)
+        or metadata.issuer_from_title(title)
+        or metadata.issuer_from_head(
+            [*header.title_lines, *header.bylines, *header.date_lines],
+            occasion=" ".join([header.occasion, *header.date_lines]),
+            title=title,
+            opening=body_lines[:3],
+        )
+    )
+
+
+def _doc_number(raw: RawDocument, opening: list[str], text: str) -> str:
+    for key in _NUMBER_KEYS:
+        value = raw.metadata.get(key)
+        if isinstance(value, str) and value.strip():
+            found = metadata.find_doc_number([normalise_line(value)])
+            if found:
+                return found
+    return metadata.find_doc_number(opening, text=text)
+
+
+def _place(raw: RawDocument, *, issuer: str, strong: list[str], text: str) -> metadata.Place:
+    return metadata.with_municipality_city(_find_place(raw, issuer=issuer, strong=strong, text=text))
+
+
+def _find_place(raw: RawDocument, *, issuer: str, strong: list[str], text: str) -> metadata.Place:
+    hinted = _front_matter_place(raw)
+    if hinted:
+        return hinted
+    # Who issued a document says where it is from (中共中央办公厅 → national;
+    # 深圳市人民代表大会常务委员会 → 深圳) better than the places it talks about.
+    placed = metadata.issuer_place(issuer)
+    if placed is not None:
+        return placed
+    return metadata.find_place(strong=strong, body=text)
 
 
 def build_document(
@@ -128,12 +205,17 @@ def build_document(
     items = structure.paragraphs(body_lines)
     text = structure.article_text(items)
     title = _title(marker_title, header, raw, fallback_title)
-    date = _date(header, body_lines, raw)
-    year = int(date[:4]) if date else metadata.guess_year(text)
-    head_lines = [title, *header.title_lines, header.occasion, *header.bylines]
-    place = metadata.find_place(
-        strong=[line for line in head_lines if line], body=text, hinted=_front_matter_place(raw)
-    )
+    info = _info_lines(raw)
+    head_lines = [
+        line
+        for line in (title, *header.title_lines[:4], header.occasion, *header.date_lines, *header.bylines)
+        if line and not _LIST_ITEM.match(line)
+    ]
+    date = _date(header, body_lines, raw, title=title, info=info)
+    doc_number = _doc_number(raw, [*head_lines, *info, *body_lines[:6]], text)
+    year = metadata.document_year(date=date, title=title, head="\n".join(head_lines), text=text, doc_number=doc_number)
+    issuer = _issuer(raw, header, body_lines, title=title, info=info)
+    place = _place(raw, issuer=issuer, strong=head_lines, text=text)
     doc_type = _front_matter_text(raw, "doc_type", "type", "文种") or metadata.find_doc_type(
         title=title,
         head="\n".join([*header.title_lines, header.occasion, *header.bylines]),
@@ -175,6 +257,9 @@ def build_document(
         text=text,
         passages=tuple(passages),
         encoding=raw.encoding,
+        issuer=issuer,
+        doc_number=doc_number,
+        cites=metadata.find_cites(text, own_title=title),
     )
 
 

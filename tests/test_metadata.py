@@ -126,6 +126,15 @@ LONG_BODY = FILLER * 30 + "组织劳模赴大连疗休养。" + FILLER * 30
         (["安康市总工会开展安康杯竞赛"], "", Place("陕西省", "安康市")),
         (["长治久安的和谐劳动关系"], "", Place()),
         (["山东省总工会工作报告"], FILLER, Place("山东省", "")),
+        # a province named up front with no city: the cities its body lists are its parts
+        (
+            ["2016年1月24日在云南省第十二届人民代表大会第四次会议上", "省长陈豪"],
+            "昆明市、曲靖市、玉溪市经济增长较快，昆明市滇中新区建设加快，昆明市地铁开通。" * 3,
+            Place("云南省", ""),
+        ),
+        # body mentions alone, and the text never speaks of itself as local: places it talks about
+        ([], "台湾同胞是我们的骨肉兄弟，台湾问题事关大局，台湾省籍人士踊跃参加。" * 3, Place()),
+        ([], "全省各级工会深入开展劳动竞赛，山东省总工会部署工作，济南、青岛经验得到推广。" * 2, Place("山东省", "")),
     ],
 )
 def test_find_place(strong, body, place):
