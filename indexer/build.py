@@ -30,7 +30,7 @@ from whoosh import index as whoosh_index
 
 from indexer import duplicates
 from indexer.documents import Document, load_documents
-from indexer.read import SUPPORTED_SUFFIXES, ReadError
+from indexer.read import SUPPORTED_SUFFIXES, ReadError, source_name
 from indexer.schema import SCHEMA_VERSION, make_schema
 
 CURRENT = "current"
@@ -97,12 +97,19 @@ def scan(documents_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """Return (files to read, files skipped with reasons) below a folder, in a stable order."""
     files, skipped = [], []
     for folder, subfolders, names in os.walk(documents_dir, followlinks=False):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(subfolders):
+            if (Path(folder) / name).is_symlink():
+                skipped.append(
+                    (source_name(Path(folder) / name, documents_dir), "link to a folder, not followed / 未跟随目录链接")
+                )
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and not (Path(folder) / name).is_symlink()
+        )
         for name in sorted(names):
             if name.startswith("."):
                 continue
             path = Path(folder) / name
-            source = path.relative_to(documents_dir).as_posix()
+            source = source_name(path, documents_dir)
             if path.is_symlink() and not path.exists():
                 skipped.append((source, "broken symbolic link / 符号链接无效"))
             elif not path.is_file():
@@ -217,7 +224,7 @@ def build(
     summary = BuildSummary()
     files, skipped_now = scan(documents_dir)
     summary.files_seen = len(files) + len(skipped_now)
-    hashes = {path.relative_to(documents_dir).as_posix(): file_hash(path) for path in files}
+    hashes = {source_name(path, documents_dir): file_hash(path) for path in files}
 
     previous = current_generation(index_dir)
     old_manifest = read_manifest(previous) if previous else {}
@@ -246,9 +253,9 @@ def build(
 
     new_files: dict = {}
     skipped = list(skipped_now)
-    to_read = [path for path in files if path.relative_to(documents_dir).as_posix() not in unchanged]
+    to_read = [path for path in files if source_name(path, documents_dir) not in unchanged]
     with ix.writer(limitmb=256, procs=2, multisegment=True) as writer:
-        for source in sorted(removed | {p.relative_to(documents_dir).as_posix() for p in to_read}):
+        for source in sorted(removed | {source_name(p, documents_dir) for p in to_read}):
             if source in old_files:
                 writer.delete_by_term("source", source)
                 for doc_id in old_files[source].get("documents", []):
@@ -258,7 +265,7 @@ def build(
             if "skipped" in old_files[source]:
                 skipped.append((source, old_files[source]["skipped"]))
         for number, path in enumerate(to_read, start=1):
-            source = path.relative_to(documents_dir).as_posix()
+            source = source_name(path, documents_dir)
             progress(number, len(to_read), source)
             try:
                 documents = load_documents(path, documents_dir)

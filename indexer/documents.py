@@ -14,7 +14,7 @@ from pathlib import Path
 
 from indexer import metadata, structure
 from indexer.normalise import normalise_line, normalise_text
-from indexer.read import RawDocument, read_file
+from indexer.read import RawDocument, read_file, source_name
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def build_document(
 def load_documents(path: Path, root: Path) -> list[Document]:
     """Read one file and return its documents (one per article of a compilation)."""
     raw = read_file(path)
-    source = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    source = source_name(path, root)
     lines = [line for line in normalise_text(raw.text).split("\n") if line]
     articles = structure.split_articles(lines)
     documents = []

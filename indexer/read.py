@@ -2,7 +2,7 @@
 
 Parts: ``decode`` (encoding decided from the bytes: BOM, strict UTF-8, strict
 GB18030, then charset-normalizer), ``split_front_matter`` (YAML front matter of
-Markdown), ``html_to_text`` (BeautifulSoup), and ``read_file`` which picks the
+Markdown), ``htmltext.extract`` (main text of web pages), and ``read_file`` which picks the
 reader by file suffix and raises ``ReadError`` with a reason a person can act on.
 """
 
@@ -16,10 +16,12 @@ from pathlib import Path
 
 import charset_normalizer
 import yaml
-from bs4 import BeautifulSoup
+
+from indexer import htmltext
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024  # .docx and .pdf carry images; their text is far smaller
+MAX_TEXT_BYTES = 16 * 1024 * 1024  # a .txt/.md/.html over this is not one document (a dump or a log)
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # a .docx that inflates past this is a zip bomb
 MAX_PDF_PAGES = 2000
 
@@ -106,24 +108,6 @@ def markdown_to_text(text: str) -> str:
     return _MARKDOWN_EMPHASIS.sub("", text)
 
 
-_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "td")
-
-
-def html_to_text(html: str) -> tuple[str, dict]:
-    """Return (text, metadata) of an HTML page: scripts and styles removed, blocks on lines."""
-    soup = BeautifulSoup(html, "html.parser")
-    metadata = {}
-    if soup.title and soup.title.string:
-        metadata["html_title"] = soup.title.string.strip()
-    for tag in soup(["script", "style", "noscript", "template", "iframe", "svg"]):
-        tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    text = soup.get_text()
-    return text, metadata
-
-
 _INFO_END = "<!-- INFO END -->"
 
 
@@ -200,6 +184,24 @@ def pdf_to_text(data: bytes) -> tuple[str, dict]:
     return text, metadata
 
 
+def source_name(path: Path, root: Path) -> str:
+    """Return a file's path below root as text that is always valid UTF-8.
+
+    File names copied from Windows archives are often GBK bytes; they are decoded as such
+    (or with replacement characters) so the name can be shown and stored, and stays stable.
+    """
+    relative = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    try:
+        relative.encode("utf-8")
+        return relative
+    except UnicodeEncodeError:
+        raw = relative.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+
+
 def read_file(path: Path) -> RawDocument:
     """Read one document file; raise ReadError with the reason when it cannot be read."""
     suffix = path.suffix.lower()
@@ -207,8 +209,9 @@ def read_file(path: Path) -> RawDocument:
         raise ReadError(f"unsupported file type {suffix or '(none)'} / 不支持的文件类型")
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadError(f"file too large ({size} bytes > {MAX_FILE_BYTES}) / 文件过大")
+        limit = MAX_FILE_BYTES if suffix in (".docx", ".pdf") else MAX_TEXT_BYTES
+        if size > limit:
+            raise ReadError(f"file too large ({size} bytes > {limit}) / 文件过大，已跳过")
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(f"cannot read file: {error.strerror or error} / 无法读取文件") from error
@@ -227,8 +230,10 @@ def read_file(path: Path) -> RawDocument:
     if not text.strip():
         raise ReadError("empty file / 空文件")
     if suffix in (".html", ".htm"):
-        body, metadata = html_to_text(text)
-        return RawDocument(body, encoding, "html", metadata)
+        page = htmltext.extract(text)
+        metadata = {key: value for key, value in (("title", page.title), ("date", page.date),
+                                                  ("author", page.author)) if value}
+        return RawDocument(page.text, encoding, "html", metadata)
     if suffix in (".md", ".markdown"):
         metadata, body = split_front_matter(text)
         for key, value in lawrefbook_info(body).items():

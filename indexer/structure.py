@@ -139,6 +139,9 @@ def split_header(lines: list[str], *, max_lines: int = 10) -> tuple[Header, list
     if index >= len(lines) and len(titles) > 1:
         # Nothing looked like a body (a short note): the first line is the title, the rest is text.
         return Header(tuple(titles[:1]), occasion, tuple(dates), tuple(bylines)), lines[lines.index(titles[1]) :]
+    if index >= len(lines) and titles:
+        # A single line is both the title and the text: never lose it.
+        return Header(tuple(titles), occasion, tuple(dates), tuple(bylines)), list(titles)
     return Header(tuple(titles), occasion, tuple(dates), tuple(bylines)), lines[index:]
 
 

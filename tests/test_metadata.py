@@ -283,10 +283,12 @@ def test_file_outside_root_is_named_by_its_file_name(tmp_path: Path):
     assert (document.source, document.title) == ("report.txt", "临沂市总工会工作报告")
 
 
-def test_file_with_a_title_only_gives_no_document(tmp_path: Path):
+def test_a_one_line_file_is_title_and_text(tmp_path: Path):
     path = tmp_path / "title.txt"
     path.write_text("临沂市总工会工作报告\n", encoding="utf-8")
-    assert load_documents(path, tmp_path) == []
+    [document] = load_documents(path, tmp_path)
+    assert document.title == "临沂市总工会工作报告"
+    assert [passage.text for passage in document.passages] == ["临沂市总工会工作报告"]
 
 
 LAW_FILE = (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.read import RawDocument, ReadError, decode, html_to_text, markdown_to_text, read_file, split_front_matter
+from indexer.read import RawDocument, ReadError, decode, markdown_to_text, read_file, split_front_matter
 
 REPORT = "临沂市总工会工作报告\n全市签订集体合同3120份，覆盖职工52.6万人。\n"
 # 镕 is in GBK but not GB2312; 𠮷 and € need GB18030's four-byte and extended forms.
@@ -191,18 +191,22 @@ PAGE = (
     "<table><tr><td>单位</td><td>人数</td></tr></table>"
     "<h2>二、主要任务</h2></body></html>"
 )
-PAGE_LINES = ["全市职工踊跃参赛", "第一段。", "第二段。", "第三行。", "甲项", "乙项", "单位", "人数", "二、主要任务"]
+# The main-text extractor (indexer/htmltext.py, tested in test_htmltext.py) keeps the article body.
+PAGE_LINES = ["第一段。", "第二段。", "第三行。", "甲项", "乙项", "单位", "人数", "二、主要任务"]
 
 
-def test_html_to_text_drops_scripts_and_puts_blocks_on_lines():
-    text, metadata = html_to_text(PAGE)
-    assert _lines(text) == PAGE_LINES
-    assert metadata == {}
+def test_read_html_drops_scripts_and_puts_blocks_on_lines(tmp_path: Path):
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    raw = read_file(path)
+    assert _lines(raw.text) == PAGE_LINES
+    assert "脚本" not in raw.text and "color" not in raw.text
 
 
-def test_html_title_goes_to_metadata():
-    _, metadata = html_to_text("<html><head><title> 临沂市总工会 </title></head><body><p>正文。</p></body></html>")
-    assert metadata == {"html_title": "临沂市总工会"}
+def test_html_title_goes_to_metadata(tmp_path: Path):
+    path = tmp_path / "page.html"
+    path.write_text("<html><head><title> 临沂市总工会 </title></head><body><p>正文。</p></body></html>", encoding="utf-8")
+    assert read_file(path).metadata == {"title": "临沂市总工会"}
 
 
 @pytest.mark.parametrize(
@@ -216,4 +220,4 @@ def test_read_html_page_decoded_from_its_bytes(tmp_path: Path, codec, expected_e
     path = tmp_path / "page.htm"
     path.write_bytes(PAGE.encode(codec))
     raw = read_file(path)
-    assert (_lines(raw.text), raw.encoding, raw.format, raw.metadata) == (PAGE_LINES, expected_encoding, "html", {})
+    assert (_lines(raw.text), raw.encoding, raw.format) == (PAGE_LINES, expected_encoding, "html")
