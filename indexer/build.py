@@ -288,6 +288,7 @@ def build(
                 "passages": sum(len(document.passages) for document in documents),
                 "sketches": {document.doc_id: duplicates.sketch(document.text) for document in documents},
                 "lengths": {document.doc_id: len(document.text) for document in documents},
+                "dated": {document.doc_id: bool(document.date) for document in documents},
             }
             summary.files_read += 1
 
@@ -314,11 +315,13 @@ def build(
 
 def write_duplicates(generation: Path, files: dict) -> dict[str, list[str]]:
     """Group near-duplicate documents of all files and save canonical → copies in the generation."""
-    sketches, lengths = {}, {}
+    sketches, ranks = {}, {}
     for entry in files.values():
         sketches.update(entry.get("sketches", {}))
-        lengths.update(entry.get("lengths", {}))
-    groups = duplicates.group(sketches, lengths)
+        for doc_id, length in entry.get("lengths", {}).items():
+            # The canonical copy: a dated one first (its metadata is richer), then the longest.
+            ranks[doc_id] = (entry.get("dated", {}).get(doc_id, False), length)
+    groups = duplicates.group(sketches, ranks)
     (generation / DUPLICATES).write_text(json.dumps({"groups": groups}, ensure_ascii=False), encoding="utf-8")
     return groups
 

@@ -2,7 +2,7 @@
 
 Parts: ``sketch`` (a bottom-k sample of the hashes of a document's sentences, letters and digits
 only, so line wrapping, spacing and punctuation do not matter) and ``group`` (documents whose
-sketches agree enough are one document: the longest is canonical, the others are its copies).
+sketches agree enough are one document: the best ranked is canonical, the others are its copies).
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ def near_duplicates(first: list[int], second: list[int], *, size: int = SKETCH_S
     return similarity(first, second, size=size) >= SIMILARITY
 
 
-def group(sketches: dict[str, list[int]], lengths: dict[str, int]) -> dict[str, list[str]]:
-    """Return canonical doc_id → its copies, for every group of near-duplicate documents."""
+def group(sketches: dict[str, list[int]], ranks: dict[str, object]) -> dict[str, list[str]]:
+    """Return canonical doc_id → its copies, for every group of near-duplicate documents.
+
+    ``ranks`` orders the members of a group: the highest is canonical (ties: the first id).
+    """
     owners: dict[int, list[str]] = defaultdict(list)
     for doc_id, values in sketches.items():
         for value in values:
@@ -83,6 +86,6 @@ def group(sketches: dict[str, list[int]], lengths: dict[str, int]) -> dict[str, 
     groups = {}
     for doc_ids in members.values():
         if len(doc_ids) > 1:
-            canonical = max(sorted(doc_ids), key=lambda doc_id: lengths.get(doc_id, 0))
+            canonical = max(sorted(doc_ids), key=lambda doc_id: ranks.get(doc_id, 0))
             groups[canonical] = sorted(doc_id for doc_id in doc_ids if doc_id != canonical)
     return groups

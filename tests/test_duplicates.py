@@ -30,7 +30,7 @@ def test_a_short_notice_quoted_in_a_long_report_is_not_its_copy():
     assert not near_duplicates(sketch(notice), sketch(REPORT))
 
 
-def test_group_picks_the_longest_as_canonical():
+def test_group_picks_the_best_ranked_as_canonical():
     sketches = {
         "a": sketch(REPORT),
         "b": sketch(REPORT + "附件：名单。\n"),
@@ -38,6 +38,8 @@ def test_group_picks_the_longest_as_canonical():
     }
     lengths = {"a": len(REPORT), "b": len(REPORT) + 6, "c": 60}
     assert group(sketches, lengths) == {"b": ["a"]}
+    dated_first = {"a": (True, len(REPORT)), "b": (False, len(REPORT) + 6), "c": (False, 60)}
+    assert group(sketches, dated_first) == {"a": ["b"]}
 
 
 def test_results_never_show_the_same_text_twice(tmp_path: Path):
