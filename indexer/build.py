@@ -147,6 +147,7 @@ def passage_fields(document: Document) -> list[dict]:
                 "source": document.source,
                 "ordinal": passage.ordinal,
                 "title": document.title,
+                "issuer": document.issuer,
                 "section": passage.section,
                 "date": document.date or "",
                 "year": str(document.year) if document.year else "",

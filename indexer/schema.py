@@ -15,7 +15,7 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
@@ -28,6 +28,7 @@ def make_schema() -> fields.Schema:
         source=fields.ID(stored=True),
         ordinal=fields.NUMERIC(stored=True, sortable=True),
         title=fields.STORED(),
+        issuer=fields.STORED(),
         section=fields.STORED(),
         date=fields.ID(stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),

@@ -123,6 +123,11 @@ class Hit:
     date: str = ""
     ordinal: int = 0
     doc_hits: int = 1  # matching passages in this passage's document (命中 N 处)
+    issuer: str = ""
+
+    def citation(self) -> str:
+        """Return how staff cite the passage: title, issuer, date, text."""
+        return cite(self.title, self.issuer, self.date or self.year, self.text)
 
     def as_dict(self) -> dict:
         """Return the JSON shape of /api/search results."""
@@ -138,6 +143,7 @@ class Hit:
             "topics": list(self.topics),
             "section": self.section,
             "date": self.date,
+            "issuer": self.issuer,
             "doc_hits": self.doc_hits,
             "text": self.text,
             "snippet": self.snippet,
@@ -480,7 +486,14 @@ def _hit(stored: dict, *, score, snippet_html: str, doc_hits: int = 1) -> Hit:
         date=stored.get("date", ""),
         ordinal=int(stored.get("ordinal", 0)),
         doc_hits=doc_hits,
+        issuer=stored.get("issuer", ""),
     )
+
+
+def cite(title: str, issuer: str, date: str, text: str) -> str:
+    """Return a citation line: 《title》（issuer，date）：text."""
+    source = "，".join(part for part in (issuer, str(date or "")) if part) or "日期不详"
+    return f"《{title}》（{source}）：{text}"
 
 
 _DOC_ID = re.compile(r"[0-9a-f]{16}")

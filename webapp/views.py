@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 
-from indexer.search import highlight, match_spans, parse_query
+from indexer.search import cite, highlight, match_spans, parse_query
 from webapp import export, presenters, urls
 from webapp.params import search_params
 
@@ -81,7 +81,9 @@ def document_page(doc_id: str):
                 "section": span["section"],
                 "paragraphs": [highlight(part, match_spans(part, needles)) for part in passage_text.split("\n")],
                 "hit": bool(spans),
-                "cite": f"《{record['title']}》（{record.get('date') or record.get('year') or '日期不详'}）：{passage_text}",
+                "cite": cite(
+                    record["title"], record.get("issuer", ""), record.get("date") or record.get("year"), passage_text
+                ),
             }
         )
     first_hit = next((passage for passage in passages if passage["hit"]), None)
