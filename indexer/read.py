@@ -231,8 +231,9 @@ def read_file(path: Path) -> RawDocument:
         raise ReadError("empty file / 空文件")
     if suffix in (".html", ".htm"):
         page = htmltext.extract(text)
-        metadata = {key: value for key, value in (("title", page.title), ("date", page.date),
-                                                  ("author", page.author)) if value}
+        metadata = {
+            key: value for key, value in (("title", page.title), ("date", page.date), ("author", page.author)) if value
+        }
         return RawDocument(page.text, encoding, "html", metadata)
     if suffix in (".md", ".markdown"):
         metadata, body = split_front_matter(text)
