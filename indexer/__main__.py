@@ -57,7 +57,10 @@ def _command_build(args) -> int:
         )
         for source, reason in summary.skipped:
             print(f"  skipped {source}: {reason}")
-        print(f"documents: {summary.documents}, passages: {summary.passages}, seconds: {summary.seconds:.2f}")
+        print(
+            f"documents: {summary.documents}, passages: {summary.passages}, figures: {summary.figures}, "
+            f"seconds: {summary.seconds:.2f}"
+        )
     if summary.documents == 0:
         print("error: nothing could be indexed / 没有可索引的文档", file=sys.stderr)
         return 1

@@ -30,14 +30,16 @@ from whoosh import index as whoosh_index
 
 from indexer import duplicates
 from indexer.documents import Document, load_documents
+from indexer.figures import figures_by_passage
 from indexer.read import SUPPORTED_SUFFIXES, ReadError, source_name
-from indexer.schema import SCHEMA_VERSION, make_schema
+from indexer.schema import FIGURES_INDEX, SCHEMA_VERSION, make_figure_schema, make_schema
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
 DUPLICATES = "duplicates.json"
 DOCS_DIR = "docs"
 _KEEP_OLD_GENERATIONS = 2
+_PARTIAL_GENERATION_AGE = 600  # seconds
 
 Progress = Callable[[int, int, str], None]
 
@@ -57,6 +59,7 @@ class BuildSummary:
     files_removed: int = 0
     documents: int = 0
     passages: int = 0
+    figures: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     up_to_date: bool = False
@@ -72,6 +75,7 @@ class BuildSummary:
             "files_removed": self.files_removed,
             "documents": self.documents,
             "passages": self.passages,
+            "figures": self.figures,
             "skipped": [{"source": source, "reason": reason} for source, reason in self.skipped],
             "seconds": round(self.seconds, 3),
             "up_to_date": self.up_to_date,
@@ -172,6 +176,37 @@ def add_document(writer, document: Document) -> None:
         writer.add_document(**{key: value for key, value in row.items() if value != ""})
 
 
+def add_figures(writer, document: Document) -> int:
+    """Add the figures of every passage of a document through an open writer; return how many."""
+    count = 0
+    for passage, found in zip(document.passages, figures_by_passage(document.passages), strict=True):
+        for number, figure in enumerate(found):
+            writer.add_document(
+                id=f"{passage.id}#{number}",
+                doc_id=document.doc_id,
+                source=document.source,
+                passage_id=passage.id,
+                ordinal=passage.ordinal,
+                title=document.title,
+                date=document.date or "",
+                year=str(document.year) if document.year else "",
+                province=document.province,
+                city=document.city,
+                kind=figure.kind,
+                unit=figure.unit,
+                approx=figure.approx,
+                value=float(figure.value),
+                indicator=figure.indicator,
+                indicator_grams=figure.indicator,
+                sentence=figure.sentence,
+                sentence_grams=figure.sentence,
+                start=figure.start,
+                end=figure.end,
+            )
+            count += 1
+    return count
+
+
 def _document_record(document: Document) -> dict:
     record = document.summary(with_text=True)
     record["header"] = list(document.header)
@@ -200,13 +235,23 @@ def _swap_current(index_dir: Path, generation: Path) -> None:
 
 
 def _remove_old_generations(index_dir: Path, keep: Path) -> None:
-    generations = sorted(
-        (path for path in index_dir.glob("gen-*") if path.is_dir() and path != keep),
-        key=lambda path: path.stat().st_mtime,
-        reverse=True,
-    )
-    for old in generations[_KEEP_OLD_GENERATIONS:]:
+    """Keep the newest complete generations for readers still on them; drop the rest.
+
+    A folder without a manifest is what a killed build left behind; it is removed once it is
+    old enough not to be another build still running.
+    """
+    now = time.time()
+    complete, partial = [], []
+    for path in index_dir.glob("gen-*"):
+        if path.is_dir() and path != keep:
+            (complete if (path / MANIFEST).is_file() else partial).append(path)
+    complete.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    stale = [path for path in partial if now - path.stat().st_mtime > _PARTIAL_GENERATION_AGE]
+    for old in complete[_KEEP_OLD_GENERATIONS:] + stale:
         shutil.rmtree(old, ignore_errors=True)
+    for link in index_dir.glob(".current-*"):
+        if link.is_symlink() and now - link.lstat().st_mtime > _PARTIAL_GENERATION_AGE:
+            link.unlink(missing_ok=True)
 
 
 def build(
@@ -247,18 +292,21 @@ def build(
     if reusable:
         shutil.copytree(previous, generation)
         ix = whoosh_index.open_dir(str(generation))
+        figures_ix = whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX)
     else:
         generation.mkdir()
         (generation / DOCS_DIR).mkdir()
         ix = whoosh_index.create_in(str(generation), make_schema())
+        figures_ix = whoosh_index.create_in(str(generation), make_figure_schema(), indexname=FIGURES_INDEX)
 
     new_files: dict = {}
     skipped = list(skipped_now)
     to_read = [path for path in files if source_name(path, documents_dir) not in unchanged]
-    with ix.writer(limitmb=256, procs=2, multisegment=True) as writer:
+    with ix.writer(limitmb=256, procs=2, multisegment=True) as writer, figures_ix.writer(limitmb=64) as figures_writer:
         for source in sorted(removed | {source_name(p, documents_dir) for p in to_read}):
             if source in old_files:
                 writer.delete_by_term("source", source)
+                figures_writer.delete_by_term("source", source)
                 for doc_id in old_files[source].get("documents", []):
                     (generation / DOCS_DIR / f"{doc_id}.json").unlink(missing_ok=True)
         for source in unchanged:
@@ -279,14 +327,17 @@ def build(
                 skipped.append((source, reason))
                 new_files[source] = {"sha1": hashes[source], "documents": [], "skipped": reason}
                 continue
+            figure_count = 0
             for document in documents:
                 add_document(writer, document)
+                figure_count += add_figures(figures_writer, document)
                 record_path = generation / DOCS_DIR / f"{document.doc_id}.json"
                 record_path.write_text(json.dumps(_document_record(document), ensure_ascii=False), encoding="utf-8")
             new_files[source] = {
                 "sha1": hashes[source],
                 "documents": [document.doc_id for document in documents],
                 "passages": sum(len(document.passages) for document in documents),
+                "figures": figure_count,
                 "sketches": {document.doc_id: duplicates.sketch(document.text) for document in documents},
                 "lengths": {document.doc_id: len(document.text) for document in documents},
                 "dated": {document.doc_id: bool(document.date) for document in documents},
@@ -331,3 +382,4 @@ def _count_from_manifest(summary: BuildSummary, manifest: dict) -> None:
     files = manifest.get("files", {}).values()
     summary.documents = sum(len(entry.get("documents", [])) for entry in files)
     summary.passages = sum(entry.get("passages", 0) for entry in files)
+    summary.figures = sum(entry.get("figures", 0) for entry in files)

@@ -15,7 +15,7 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
@@ -44,4 +44,34 @@ def make_schema() -> fields.Schema:
         grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True),
         head=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
         head_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=2.0),
+    )
+
+
+FIGURES_INDEX = "figures"
+FIGURE_FACETS = ("year", "province", "city", "kind", "unit")
+
+
+def make_figure_schema() -> fields.Schema:
+    """Return a fresh Whoosh schema for figures (one Whoosh document per extracted figure)."""
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        doc_id=fields.ID(stored=True),
+        source=fields.ID(stored=True),
+        passage_id=fields.STORED(),
+        ordinal=fields.STORED(),
+        title=fields.STORED(),
+        date=fields.ID(stored=True, sortable=True),
+        year=fields.ID(stored=True, sortable=True),
+        province=fields.ID(stored=True, sortable=True),
+        city=fields.ID(stored=True, sortable=True),
+        kind=fields.ID(stored=True, sortable=True),
+        unit=fields.ID(stored=True, sortable=True),
+        approx=fields.STORED(),
+        value=fields.NUMERIC(float, stored=True),  # no column: Whoosh cannot write float columns
+        indicator=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True, field_boost=3.0),
+        indicator_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=3.0),
+        sentence=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True),
+        sentence_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True),
+        start=fields.STORED(),
+        end=fields.STORED(),
     )

@@ -33,7 +33,7 @@ from whoosh import sorting
 from indexer import analysis, lexicon, metadata
 from indexer.build import current_generation
 from indexer.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
-from indexer.schema import FACETS, SCHEMA_VERSION
+from indexer.schema import FACETS, FIGURES_INDEX, SCHEMA_VERSION
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -317,10 +317,27 @@ def _flatten(group: list[Concept]) -> list[Concept]:
 # ---------------------------------------------------------------- query objects
 
 
-def _channel_query(text: str, *, title_only: bool, boost: float) -> Q.Query:
+@dataclass(frozen=True)
+class Channels:
+    """The fields a concept is matched in: word and bigram channels, all and title-only."""
+
+    words: tuple[str, ...]
+    grams: tuple[str, ...]
+    title_words: tuple[str, ...]
+    title_grams: tuple[str, ...]
+
+
+PASSAGE_CHANNELS = Channels(("text", "head"), ("grams", "head_grams"), ("head",), ("head_grams",))
+# Figures: the indicator counts as the "title" (标题:建会率 searches indicators only).
+FIGURE_CHANNELS = Channels(
+    ("indicator", "sentence"), ("indicator_grams", "sentence_grams"), ("indicator",), ("indicator_grams",)
+)
+
+
+def _channel_query(text: str, *, title_only: bool, boost: float, channels: Channels = PASSAGE_CHANNELS) -> Q.Query:
     """Match one word or phrase in the word channel or the bigram channel."""
-    word_fields = ("head",) if title_only else ("text", "head")
-    gram_fields = ("head_grams",) if title_only else ("grams", "head_grams")
+    word_fields = channels.title_words if title_only else channels.words
+    gram_fields = channels.title_grams if title_only else channels.grams
     parts: list[Q.Query] = []
     tokens = analysis.words(text)
     for name in word_fields:
@@ -337,15 +354,16 @@ def _channel_query(text: str, *, title_only: bool, boost: float) -> Q.Query:
     return Q.Or(parts) if parts else Q.NullQuery
 
 
-def concept_query(concept: Concept) -> Q.Query:
+def concept_query(concept: Concept, channels: Channels = PASSAGE_CHANNELS) -> Q.Query:
     """Return the Whoosh query of one concept (its synonyms with a lower weight)."""
     if concept.alternatives:
-        return Q.Or([concept_query(alternative) for alternative in concept.alternatives])
+        return Q.Or([concept_query(alternative, channels) for alternative in concept.alternatives])
     parts = [
-        _channel_query(text, title_only=concept.title_only, boost=1.0) for text in (concept.text, *concept.variants)
+        _channel_query(text, title_only=concept.title_only, boost=1.0, channels=channels)
+        for text in (concept.text, *concept.variants)
     ]
     for synonym in concept.synonyms:
-        parts.append(_channel_query(synonym, title_only=concept.title_only, boost=SYNONYM_BOOST))
+        parts.append(_channel_query(synonym, title_only=concept.title_only, boost=SYNONYM_BOOST, channels=channels))
     return Q.Or(parts) if len(parts) > 1 else parts[0]
 
 
@@ -438,11 +456,13 @@ def group_by_document(ranked: list[tuple[int, float]], doc_ids, *, per_document:
     return [member for members in groups.values() for member in members]
 
 
-def normalise_filters(filters: dict[str, list[str] | tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def normalise_filters(
+    filters: dict[str, list[str] | tuple[str, ...]], allowed: tuple[str, ...] = FACETS
+) -> dict[str, tuple[str, ...]]:
     """Return filters with everyday place names expanded (济宁 → 济宁市, 山东 → 山东省)."""
     clean: dict[str, tuple[str, ...]] = {}
     for name, values in filters.items():
-        if name not in FACETS:
+        if name not in allowed:
             raise QueryError(f"未知的筛选条件 {name} / unknown filter {name}")
         found = []
         for value in values:
@@ -462,7 +482,7 @@ def normalise_filters(filters: dict[str, list[str] | tuple[str, ...]]) -> dict[s
     return clean
 
 
-def _filter_query(filters: dict[str, tuple[str, ...]]) -> Q.Query | None:
+def filter_query(filters: dict[str, tuple[str, ...]]) -> Q.Query | None:
     parts = [Q.Or([Q.Term(name, value) for value in values]) for name, values in filters.items()]
     return Q.And(parts) if parts else None
 
@@ -557,6 +577,18 @@ class Searcher:
             self._local.cached = cached
         return cached[1]
 
+    def figure_searcher(self):
+        """Return a Whoosh searcher over the figures index of the current generation (this thread's own)."""
+        _, generation = self._current_index()
+        cached = getattr(self._local, "figures", None)
+        if cached is None or cached[0] != generation:
+            if cached is not None:
+                cached[1].close()
+            figures_index = whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX)
+            cached = (generation, figures_index.searcher())
+            self._local.figures = cached
+        return cached[1]
+
     @property
     def generation(self) -> Path | None:
         """Return the folder of the generation last opened."""
@@ -582,7 +614,7 @@ class Searcher:
         clean_filters = normalise_filters(filters or {})
         parsed = parse_query(query)
         searcher = self.searcher()
-        filter_query = _filter_query(clean_filters)
+        restrict = filter_query(clean_filters)
         kept, dropped = list(parsed.concepts), []
         browsing = not parsed.concepts and bool(clean_filters)
         if browsing:
@@ -599,7 +631,7 @@ class Searcher:
         def run(whoosh_query):
             return searcher.search(
                 whoosh_query,
-                filter=filter_query,
+                filter=restrict,
                 mask=self.copies_mask(),
                 limit=window,
                 groupedby=facets,
@@ -608,10 +640,10 @@ class Searcher:
             )
 
         results = run(Q.Every() if browsing else self._compose(parsed, kept, dropped))
-        filter_selects_something = filter_query is None or self._any(searcher, Q.Every(), filter_query)
+        filter_selects_something = restrict is None or self._any(searcher, Q.Every(), restrict)
         if results.is_empty() and len(parsed.concepts) > 1 and filter_selects_something:
             # Nothing has every word: keep the largest set of words that still matches.
-            kept, dropped = self._relax(searcher, parsed, filter_query)
+            kept, dropped = self._relax(searcher, parsed, restrict)
             if dropped:
                 results = run(self._compose(parsed, kept, dropped))
         doc_hits = results.groups("doc_id")
@@ -642,7 +674,7 @@ class Searcher:
                 others = {key: values for key, values in clean_filters.items() if key != name}
                 counted = searcher.search(
                     query_used,
-                    filter=_filter_query(others),
+                    filter=filter_query(others),
                     mask=self.copies_mask(),
                     limit=1,
                     groupedby={name: facets[name]},
@@ -671,8 +703,8 @@ class Searcher:
             return sorted(values, key=lambda item: item.value, reverse=True)
         return sorted(values, key=lambda item: (-item.count, item.value))
 
-    def _any(self, searcher, query: Q.Query, filter_query: Q.Query | None) -> bool:
-        results = searcher.search(query, filter=filter_query, mask=self.copies_mask(), limit=1, terms=False)
+    def _any(self, searcher, query: Q.Query, restrict: Q.Query | None) -> bool:
+        results = searcher.search(query, filter=restrict, mask=self.copies_mask(), limit=1, terms=False)
         return not results.is_empty()
 
     def copies_mask(self) -> Q.Query | None:
@@ -687,7 +719,7 @@ class Searcher:
                 return canonical, list(copies)
         return doc_id, []
 
-    def _relax(self, searcher, parsed: ParsedQuery, filter_query) -> tuple[list[Concept], list[Concept]]:
+    def _relax(self, searcher, parsed: ParsedQuery, restrict) -> tuple[list[Concept], list[Concept]]:
         """Return (kept, dropped) concepts for a query nothing matches whole: the best matching subset."""
         concepts = list(parsed.concepts)
         queries = {concept: concept_query(concept) for concept in concepts}
@@ -697,7 +729,7 @@ class Searcher:
             query = Q.And([queries[concept] for concept in subset])
             if excluded is not None:
                 query = Q.AndNot(query, excluded)
-            return self._any(searcher, query, filter_query)
+            return self._any(searcher, query, restrict)
 
         alive = [concept for concept in concepts if matches([concept])]
         if not alive:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -90,3 +91,23 @@ def test_progress_is_reported_for_each_file_read(designed_docs: Path, tmp_path: 
     calls = []
     build(designed_docs, tmp_path / "index", progress=lambda done, total, name: calls.append((done, total, name)))
     assert [(done, total) for done, total, _ in calls] == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_old_generations_and_leftovers_of_killed_builds_are_cleaned(designed_docs: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    build(designed_docs, index_dir)
+    leftover = index_dir / "gen-00000000T000000-dead00"
+    leftover.mkdir()
+    (leftover / "MAIN_WRITELOCK").write_text("")
+    os.utime(leftover, (time.time() - 3600, time.time() - 3600))
+    fresh = index_dir / "gen-99999999T000000-busy00"  # maybe another build running now: kept
+    fresh.mkdir()
+    for number in range(4):
+        (designed_docs / f"extra-{number}.txt").write_text(
+            f"第{number}篇\n工会开展活动{number}次。\n", encoding="utf-8"
+        )
+        build(designed_docs, index_dir)
+    generations = {path.name for path in index_dir.glob("gen-*")}
+    assert leftover.name not in generations and fresh.name in generations
+    complete = [path for path in index_dir.glob("gen-*") if (path / "manifest.json").exists()]
+    assert len(complete) == 3  # the current one and two for readers still on them

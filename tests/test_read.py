@@ -205,7 +205,9 @@ def test_read_html_drops_scripts_and_puts_blocks_on_lines(tmp_path: Path):
 
 def test_html_title_goes_to_metadata(tmp_path: Path):
     path = tmp_path / "page.html"
-    path.write_text("<html><head><title> 临沂市总工会 </title></head><body><p>正文。</p></body></html>", encoding="utf-8")
+    path.write_text(
+        "<html><head><title> 临沂市总工会 </title></head><body><p>正文。</p></body></html>", encoding="utf-8"
+    )
     assert read_file(path).metadata == {"title": "临沂市总工会"}
 
 

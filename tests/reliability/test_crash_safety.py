@@ -35,11 +35,12 @@ def _kill_builds_while_serving(tmp_path: Path, kills: int) -> dict:
     index_dir = tmp_path / "index"
     build(documents, index_dir)
     port = _free_port()
+    server_log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "webapp", "--index", str(index_dir), "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
     )
     statuses: list[int] = []
     stop = threading.Event()
@@ -92,14 +93,22 @@ def _kill_builds_while_serving(tmp_path: Path, kills: int) -> dict:
             poller.join()
         server.terminate()
         server.wait(timeout=10)
+        server_log.close()
     manifest = read_manifest(current_generation(index_dir))
-    return {"statuses": statuses, "summary": summary, "manifest": manifest, "documents": documents}
+    return {
+        "statuses": statuses,
+        "summary": summary,
+        "manifest": manifest,
+        "documents": documents,
+        "server_log": tmp_path / "server.log",
+    }
 
 
 def _assert_survived(outcome: dict, kills: int) -> None:
     statuses = outcome["statuses"]
     assert statuses, "the web app was never reached"
-    assert set(statuses) == {200}, f"error responses during builds: {sorted(set(statuses))}"
+    log = outcome["server_log"].read_text(encoding="utf-8", errors="replace")
+    assert set(statuses) == {200}, f"error responses during builds: {sorted(set(statuses))}\n{log[-3000:]}"
     files = {path.relative_to(outcome["documents"]).as_posix() for path in outcome["documents"].rglob("*.txt")}
     assert set(outcome["manifest"]["files"]) == files  # every document is in the index
     assert all(not entry.get("skipped") for entry in outcome["manifest"]["files"].values())
