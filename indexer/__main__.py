@@ -105,6 +105,39 @@ def _command_search(args) -> int:
     return 0
 
 
+def _command_figures(args) -> int:
+    from indexer.figure_search import search_figures
+    from indexer.search import QueryError, Searcher
+
+    filters = {
+        name: values
+        for name, values in (
+            ("year", args.year),
+            ("city", args.city),
+            ("province", args.province),
+            ("kind", args.kind),
+        )
+        if values
+    }
+    try:
+        result = search_figures(
+            Searcher(args.index), args.query, filters=filters, page=args.page, per_page=args.per_page, sort=args.sort
+        )
+    except (QueryError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result.total} figures / 共 {result.total} 项指标")
+    for hit in result.hits:
+        place = " ".join(part for part in (hit.province, hit.city, hit.year) if part) or "全国"
+        kind = "目标" if hit.kind == "target" else "实际"
+        print(f"{hit.indicator}\t{hit.approx}{hit.value:g} {hit.unit}\t{kind}\t{place}\t{hit.title}")
+        print(f"    {hit.sentence}")
+    return 0
+
+
 def _command_inspect(args) -> int:
     from indexer.build import scan
     from indexer.documents import load_documents
@@ -155,6 +188,17 @@ def main(argv: list[str] | None = None) -> int:
     search_parser.add_argument("--per-page", type=int, default=10)
     search_parser.add_argument("--json", action="store_true")
     search_parser.set_defaults(run=_command_search)
+
+    figures_parser = commands.add_parser("figures", help="look up figures and targets / 查指标")
+    figures_parser.add_argument("query")
+    figures_parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    for name in ("year", "city", "province", "kind"):
+        figures_parser.add_argument(f"--{name}", action="append", default=[])
+    figures_parser.add_argument("--sort", default="relevance", choices=("relevance", "value", "year", "place"))
+    figures_parser.add_argument("--page", type=int, default=1)
+    figures_parser.add_argument("--per-page", type=int, default=20)
+    figures_parser.add_argument("--json", action="store_true")
+    figures_parser.set_defaults(run=_command_figures)
 
     inspect_parser = commands.add_parser("inspect", help="print document metadata (no index needed) / 查看元数据")
     inspect_parser.add_argument("paths", nargs="+")

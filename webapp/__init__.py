@@ -22,8 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["searcher"] = Searcher(Path(app.config["INDEX_DIR"]))
 
-    from webapp import errors, views
+    from webapp import errors, figure_views, views
 
     errors.init_app(app)
     views.init_app(app)
+    figure_views.init_app(app)
     return app

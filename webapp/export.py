@@ -14,7 +14,7 @@ MAX_ROWS = 1000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
     """Return a cell value that a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
@@ -24,7 +24,7 @@ def rows(hits: list[Hit], link) -> list[list[str]]:
     """Return one row per passage; ``link(hit)`` gives the passage's URL."""
     return [
         [
-            _cell(value)
+            cell(value)
             for value in (
                 hit.title,
                 hit.doc_type,
@@ -43,23 +43,23 @@ def rows(hits: list[Hit], link) -> list[list[str]]:
     ]
 
 
-def to_csv(table: list[list[str]]) -> bytes:
+def to_csv(table: list[list[str]], columns: tuple[str, ...] = COLUMNS) -> bytes:
     """Return CSV bytes with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows(table)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(table: list[list[str]]) -> bytes:
+def to_xlsx(table: list[list[str]], columns: tuple[str, ...] = COLUMNS, *, sheet: str = "检索结果") -> bytes:
     """Return XLSX bytes with a header row."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "检索结果"
-    sheet.append(list(COLUMNS))
+    worksheet = workbook.active
+    worksheet.title = sheet
+    worksheet.append(list(columns))
     for row in table:
-        sheet.append(row)
+        worksheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,0 +1,222 @@
+"""The 指标 (figures) tab: ``GET /api/figures``, ``GET /figures`` (table, comparison chart) and exports."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+
+from indexer.figure_search import FILTERS, SORTS, FigureHit, search_figures
+from indexer.search import MAX_PAGE, MAX_PER_PAGE, QueryError, highlight
+from webapp import export, urls
+from webapp.params import integer
+
+KIND_LABELS = {"actual": "实际", "target": "目标"}
+FIGURE_STATE = ("q", "year", "province", "city", "kind", "unit", "sort", "page")
+CHART_LIMIT = 200
+
+
+def figure_params(args) -> dict:
+    """Return the keyword arguments of search_figures from query-string arguments."""
+    filters = {name: [value for value in args.getlist(name) if value.strip()][:20] for name in FILTERS}
+    sort = args.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise QueryError("排序方式应为 relevance、value、year 或 place / sort must be relevance, value, year or place")
+    return {
+        "query": args.get("q", ""),
+        "filters": {name: values for name, values in filters.items() if values},
+        "page": integer(args, "page", default=1, low=1, high=MAX_PAGE),
+        "per_page": integer(args, "per_page", default=20, low=1, high=MAX_PER_PAGE),
+        "sort": sort,
+    }
+
+
+def _searcher():
+    return current_app.extensions["searcher"]
+
+
+def passage_link(hit: FigureHit) -> str:
+    """Return the link to the passage a figure stands in."""
+    return url_for("document_page", doc_id=hit.doc_id, p=hit.ordinal) + f"#p-{hit.ordinal}"
+
+
+def value_text(hit: FigureHit) -> str:
+    """Return the value as people write it: 近 200 人, 70.13 %, 1078.46 万元."""
+    value = f"{hit.value:,.2f}".rstrip("0").rstrip(".") if hit.value != int(hit.value) else f"{int(hit.value):,}"
+    prefix = hit.approx if hit.approx in ("近", "约", "超过") else ""
+    suffix = hit.approx if hit.approx in ("余", "多", "以上") else ""
+    return f"{prefix}{value}{suffix} {hit.unit}".strip()
+
+
+def sentence_html(hit: FigureHit) -> str:
+    """Return the sentence escaped, with the number marked."""
+    text = hit.sentence
+    number = f"{hit.value:g}"
+    position = text.find(number)
+    spans = [(position, position + len(number))] if position >= 0 else []
+    return highlight(text, spans)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One bar of the comparison chart: an indicator's value for a place and year."""
+
+    label: str
+    value: float
+    kind: str
+    y: float
+    width: float
+    link: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Values of one indicator (one unit) by place and year, and target/actual pairs."""
+
+    indicator: str
+    unit: str
+    bars: tuple[ChartBar, ...]
+    height: int
+    pairs: tuple[tuple[str, FigureHit, FigureHit], ...]
+
+
+def compare(hits: list[FigureHit], *, width: float = 420.0) -> Comparison | None:
+    """Return the chart of the most frequent (indicator, unit) among hits, if it has two values or more."""
+    groups = Counter((hit.indicator, hit.unit) for hit in hits)
+    if not groups:
+        return None
+    (indicator, unit), count = groups.most_common(1)[0]
+    if count < 2:
+        return None
+    members = sorted(
+        (hit for hit in hits if (hit.indicator, hit.unit) == (indicator, unit)),
+        key=lambda hit: (hit.year or "", hit.city or hit.province, hit.kind),
+    )[:30]
+    peak = max(hit.value for hit in members) or 1.0
+    bars = tuple(
+        ChartBar(
+            label=" ".join(part for part in (hit.city or hit.province or "全国", hit.year) if part),
+            value=hit.value,
+            kind=hit.kind,
+            y=index * 22.0,
+            width=round(max(1.0, width * hit.value / peak), 1),
+            link=passage_link(hit),
+        )
+        for index, hit in enumerate(members)
+    )
+    by_place: dict[tuple[str, str], dict[str, FigureHit]] = defaultdict(dict)
+    for hit in members:
+        by_place[(hit.province, hit.city)].setdefault(hit.kind, hit)
+    pairs = tuple(
+        (city or province or "全国", found["target"], found["actual"])
+        for (province, city), found in by_place.items()
+        if "target" in found and "actual" in found
+    )
+    return Comparison(indicator, unit, bars, len(bars) * 22, pairs)
+
+
+def api_figures():
+    """Return one page of figures as JSON."""
+    result = search_figures(_searcher(), **figure_params(request.args))
+    return jsonify(result.as_dict())
+
+
+def figures_page():
+    """Render the 指标 tab: filters, a sortable table, a comparison chart."""
+    params = figure_params(request.args)
+    pairs = [(name, value) for name in FIGURE_STATE for value in request.args.getlist(name) if value]
+    result = comparison = None
+    if params["query"].strip() or params["filters"]:
+        result = search_figures(_searcher(), **params)
+        everything = search_figures(_searcher(), **{**params, "page": 1, "per_page": CHART_LIMIT})
+        comparison = compare(list(everything.hits))
+    sort_urls = {
+        sort: urls.build_url("/figures", urls.replace(urls.without(pairs, "page"), "sort", sort)) for sort in SORTS
+    }
+    kind_urls = {
+        kind: urls.build_url("/figures", urls.replace(urls.without(pairs, "page"), "kind", kind))
+        for kind in ("actual", "target")
+    }
+    kind_urls["all"] = urls.build_url("/figures", urls.without(pairs, "page", "kind"))
+    pages = []
+    if result and result.total > result.per_page:
+        last = min(MAX_PAGE, -(-result.total // result.per_page))
+        first = max(1, result.page - 3)
+        pages = [
+            (number, urls.build_url("/figures", urls.replace(pairs, "page", str(number))), number == result.page)
+            for number in range(first, min(last, first + 6) + 1)
+        ]
+    return render_template(
+        "figures.html",
+        params=params,
+        result=result,
+        comparison=comparison,
+        sort_urls=sort_urls,
+        kind_urls=kind_urls,
+        pages=pages,
+        export_pairs=urls.without(pairs, "page"),
+        kinds=KIND_LABELS,
+        value_text=value_text,
+        sentence_html=sentence_html,
+        passage_link=passage_link,
+    )
+
+
+FIGURE_COLUMNS = ("指标", "数值", "单位", "约数", "类型", "省份", "城市", "年份", "原句", "标题", "来源文件", "链接")
+
+
+def export_figures(fmt: str):
+    """Return the figures of the current query (up to 1000) as CSV or XLSX."""
+    params = figure_params(request.args)
+    if not (params["query"].strip() or params["filters"]):
+        abort(400)
+    hits: list[FigureHit] = []
+    for page in range(1, export.MAX_ROWS // 100 + 1):
+        result = search_figures(_searcher(), **{**params, "page": page, "per_page": 100})
+        hits.extend(result.hits)
+        if page * 100 >= result.total:
+            break
+    host = request.host_url.rstrip("/")
+    table = [
+        [
+            export.cell(value)
+            for value in (
+                hit.indicator,
+                f"{hit.value:g}",
+                hit.unit,
+                hit.approx,
+                KIND_LABELS.get(hit.kind, hit.kind),
+                hit.province,
+                hit.city,
+                hit.year,
+                hit.sentence,
+                hit.title,
+                hit.source,
+                host + passage_link(hit),
+            )
+        ]
+        for hit in hits[: export.MAX_ROWS]
+    ]
+    if fmt == "csv":
+        body, mimetype = export.to_csv(table, FIGURE_COLUMNS), "text/csv"
+    else:
+        body = export.to_xlsx(table, FIGURE_COLUMNS, sheet="指标")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=union-figures.{fmt}"
+    return response
+
+
+def init_app(app) -> None:
+    """Register the figures routes."""
+    app.add_url_rule("/api/figures", view_func=api_figures, methods=["GET"])
+    app.add_url_rule("/figures", view_func=figures_page, methods=["GET"])
+    app.add_url_rule("/figures.csv", view_func=export_figures, defaults={"fmt": "csv"}, methods=["GET"])
+    app.add_url_rule(
+        "/figures.xlsx",
+        view_func=export_figures,
+        defaults={"fmt": "xlsx"},
+        methods=["GET"],
+        endpoint="export_figures_xlsx",
+    )
