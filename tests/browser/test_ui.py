@@ -107,3 +107,17 @@ def test_narrow_screen_has_no_horizontal_scroll(browser, server_url):
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
+
+
+def test_figures_tab_shows_values_with_their_sentences(page, server_url):
+    page.goto(server_url + "/")
+    page.fill("input[name=q]", "建会率")
+    page.press("input[name=q]", "Enter")
+    page.click("nav.tabs a:has-text('指标')")
+    page.wait_for_selector("table.figures")
+    values = page.locator("table.figures td.value").all_inner_texts()
+    assert "70.13 %" in values
+    assert page.locator("table.figures td.sentence mark").count() > 0
+    page.click("table.figures th a:has-text('数值')")
+    page.wait_for_selector("table.figures")
+    assert "sort=value" in page.url
