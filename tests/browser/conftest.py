@@ -45,6 +45,11 @@ def server_url(tmp_path_factory) -> str:
     documents = base / "documents"
     shutil.copytree(SEEDS, documents)
     write_designed(documents / "designed")
+    (documents / "hostile.txt").write_text(
+        "带标记的文件\n工会文件里出现标记<script>alert('doc')</script><img src=x onerror=alert(7)>"
+        "<b onmouseover=alert(8)>HOSTILEDOC</b>，不应被执行。\n",
+        encoding="utf-8",
+    )
     build(documents, base / "index")
     port = _free_port()
     log = (base / "server.log").open("w")

@@ -121,3 +121,16 @@ def test_figures_tab_shows_values_with_their_sentences(page, server_url):
     page.click("table.figures th a:has-text('数值')")
     page.wait_for_selector("table.figures")
     assert "sort=value" in page.url
+
+
+def test_markup_inside_a_document_is_shown_as_text_never_run(page, server_url):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    _search(page, server_url, "HOSTILEDOC")
+    assert "<img src=x" in page.locator(".snippet").first.inner_text()
+    page.click(".passage-actions a >> nth=0")
+    page.wait_for_selector(".document-view")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.locator("main img, main b[onmouseover], main script").count() == 0
+    assert "<script>" in page.locator(".document-view").inner_text()
