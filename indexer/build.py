@@ -302,7 +302,12 @@ def build(
     new_files: dict = {}
     skipped = list(skipped_now)
     to_read = [path for path in files if source_name(path, documents_dir) not in unchanged]
-    with ix.writer(limitmb=256, procs=2, multisegment=True) as writer, figures_ix.writer(limitmb=64) as figures_writer:
+    # compound=False: one file per part, read with seek+read; a compound segment is mmapped whole by
+    # every searcher (one per serving thread), which multiplies the worker's resident memory.
+    with (
+        ix.writer(limitmb=256, procs=2, multisegment=True, compound=False) as writer,
+        figures_ix.writer(limitmb=64, compound=False) as figures_writer,
+    ):
         for source in sorted(removed | {source_name(p, documents_dir) for p in to_read}):
             if source in old_files:
                 writer.delete_by_term("source", source)

@@ -17,6 +17,7 @@ Parts:
 
 from __future__ import annotations
 
+import contextlib
 import html
 import itertools
 import json
@@ -28,9 +29,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh import sorting
 
 from indexer import analysis, lexicon, metadata
+from indexer import facets as facet_sets
 from indexer.build import current_generation
 from indexer.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
 from indexer.schema import FACETS, FIGURES_INDEX, SCHEMA_VERSION
@@ -446,6 +447,13 @@ def snippet(text: str, needles: list[str], *, max_chars: int = 160) -> str:
 # ---------------------------------------------------------------- searching
 
 
+def _facet_list(name: str, counted: list[tuple[str, int]]) -> list[FacetValue]:
+    values = [FacetValue(value, count) for value, count in counted if value]
+    if name == "year":
+        return sorted(values, key=lambda item: item.value, reverse=True)
+    return sorted(values, key=lambda item: (-item.count, item.value))
+
+
 def group_by_document(ranked: list[tuple[int, float]], doc_ids, *, per_document: int = PASSAGES_PER_DOCUMENT):
     """Order ranked (docnum, score) so each document's best passages stand together, best document first."""
     groups: dict[str, list[tuple[int, float]]] = {}
@@ -546,7 +554,10 @@ class Searcher:
         self._generation: Path | None = None
         self._index = None
         self._duplicates: dict[str, list[str]] = {}
+        self._postings: facet_sets.FacetPostings | None = None
+        self._copy_docnums: frozenset[int] | None = None
         self._local = threading.local()
+        self._opened: list = []  # every Whoosh searcher opened, so close() can release their files
 
     def _current_index(self):
         generation = current_generation(self.index_dir)
@@ -563,6 +574,8 @@ class Searcher:
                         )
                     self._index = whoosh_index.open_dir(str(generation))
                     self._duplicates = _read_duplicates(generation)
+                    self._postings = None
+                    self._copy_docnums = None
                     self._generation = generation
         return self._index, self._generation
 
@@ -572,10 +585,51 @@ class Searcher:
         cached = getattr(self._local, "cached", None)
         if cached is None or cached[0] != generation:
             if cached is not None:
-                cached[1].close()
-            cached = (generation, ix.searcher())
+                self._release(cached[1])
+            cached = (generation, self._register(ix.searcher()))
             self._local.cached = cached
         return cached[1]
+
+    def _register(self, whoosh_searcher):
+        with self._lock:
+            self._opened.append(whoosh_searcher)
+        return whoosh_searcher
+
+    def _release(self, whoosh_searcher) -> None:
+        with self._lock:
+            if whoosh_searcher in self._opened:
+                self._opened.remove(whoosh_searcher)
+        whoosh_searcher.close()
+
+    def close(self) -> None:
+        """Close every Whoosh searcher this object opened (their index files are released)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for whoosh_searcher in opened:
+            with contextlib.suppress(Exception):  # a searcher its thread already closed
+                whoosh_searcher.close()
+
+    def __del__(self):
+        self.close()
+
+    def facet_postings(self) -> facet_sets.FacetPostings:
+        """Return the facet postings of the current generation (read once per generation)."""
+        searcher = self.searcher()
+        postings = self._postings
+        if postings is None:
+            with self._lock:
+                if self._postings is None:
+                    self._postings = facet_sets.load(searcher.reader(), FACETS)
+                postings = self._postings
+        return postings
+
+    def copy_docnums(self) -> frozenset[int]:
+        """Return the document numbers of the passages of duplicate copies (never shown)."""
+        postings = self.facet_postings()
+        if self._copy_docnums is None:
+            copies = {copy for group in self._duplicates.values() for copy in group}
+            self._copy_docnums = frozenset(number for number, doc_id in enumerate(postings.doc_ids) if doc_id in copies)
+        return self._copy_docnums
 
     def figure_searcher(self):
         """Return a Whoosh searcher over the figures index of the current generation (this thread's own)."""
@@ -583,9 +637,9 @@ class Searcher:
         cached = getattr(self._local, "figures", None)
         if cached is None or cached[0] != generation:
             if cached is not None:
-                cached[1].close()
+                self._release(cached[1])
             figures_index = whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX)
-            cached = (generation, figures_index.searcher())
+            cached = (generation, self._register(figures_index.searcher()))
             self._local.figures = cached
         return cached[1]
 
@@ -614,44 +668,42 @@ class Searcher:
         clean_filters = normalise_filters(filters or {})
         parsed = parse_query(query)
         searcher = self.searcher()
+        postings = self.facet_postings()
         restrict = filter_query(clean_filters)
+        allowed = facet_sets.allowed(postings, clean_filters)
         kept, dropped = list(parsed.concepts), []
         browsing = not parsed.concepts and bool(clean_filters)
         if browsing:
             sort = "date"  # filters alone: list what they select, newest first
-        facets = {
-            name: sorting.FieldFacet(name, allow_overlap=(name == "topic"), maptype=sorting.Count) for name in FACETS
-        }
-        facets["doc_id"] = sorting.FieldFacet("doc_id", maptype=sorting.Count)
-        sortedby = None
-        if sort == "date":
-            sortedby = [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
-        window = min(max(page * per_page * GROUP_WINDOW_FACTOR, 200), MAX_GROUP_WINDOW)
+        copies = self.copy_docnums()
 
-        def run(whoosh_query):
-            return searcher.search(
-                whoosh_query,
-                filter=restrict,
-                mask=self.copies_mask(),
-                limit=window,
-                groupedby=facets,
-                sortedby=sortedby,
-                terms=False,
-            )
+        def run(whoosh_query) -> list[tuple[float, int]]:
+            """Score every match once: (score, document number), best first, copies left out."""
+            if browsing:
+                return [(0.0, number) for number in sorted(postings.live - copies)]
+            everything = searcher.search(whoosh_query, limit=None, terms=False)
+            return [(score, number) for score, number in everything.top_n if number not in copies]
 
-        results = run(Q.Every() if browsing else self._compose(parsed, kept, dropped))
-        filter_selects_something = restrict is None or self._any(searcher, Q.Every(), restrict)
-        if results.is_empty() and len(parsed.concepts) > 1 and filter_selects_something:
+        matched = run(self._compose(parsed, kept, dropped)) if parsed.concepts or browsing else []
+        unfiltered = {number for _, number in matched}
+        selected = unfiltered if allowed is None else unfiltered & allowed
+        if not selected and len(parsed.concepts) > 1 and (allowed is None or allowed - copies):
             # Nothing has every word: keep the largest set of words that still matches.
             kept, dropped = self._relax(searcher, parsed, restrict)
             if dropped:
-                results = run(self._compose(parsed, kept, dropped))
-        doc_hits = results.groups("doc_id")
+                matched = run(self._compose(parsed, kept, dropped))
+                unfiltered = {number for _, number in matched}
+                selected = unfiltered if allowed is None else unfiltered & allowed
+        ranked = [(score, number) for score, number in matched if number in selected]
+        if sort == "date":
+            ranked.sort(key=lambda item: (postings.dates[item[1]], item[0]), reverse=True)
+        window = min(max(page * per_page * GROUP_WINDOW_FACTOR, 200), MAX_GROUP_WINDOW)
         ordered = group_by_document(
-            [(hit.docnum, hit.score) for hit in results],
-            searcher.reader().column_reader("doc_id"),
+            [(number, score) for score, number in ranked[:window]],
+            postings.doc_ids,
             per_document=per_document or window,
         )
+        doc_hits = facet_sets.per_document(postings, selected)
         needles = [needle for concept in parsed.concepts for needle in concept.needles()]
         hits = []
         for docnum, score in ordered[(page - 1) * per_page : page * per_page]:
@@ -665,26 +717,19 @@ class Searcher:
                     doc_hits=int(doc_hits.get(stored["doc_id"], 1)),
                 )
             )
-        facet_counts = {name: self._facet_values(results, name) for name in FACETS}
-        if clean_filters and (parsed.concepts or browsing):
-            # Disjunctive facets: a facet with a selected value counts as if it alone were
-            # unfiltered, so its other values keep their counts and can be added (OR).
-            query_used = Q.Every() if browsing else self._compose(parsed, kept, dropped)
-            for name in clean_filters:
-                others = {key: values for key, values in clean_filters.items() if key != name}
-                counted = searcher.search(
-                    query_used,
-                    filter=filter_query(others),
-                    mask=self.copies_mask(),
-                    limit=1,
-                    groupedby={name: facets[name]},
-                    terms=False,
-                )
-                facet_counts[name] = self._facet_values(counted, name)
+        facet_counts = {}
+        for name in FACETS:
+            # Disjunctive facets: a facet with a selected value counts as if its own filter were off,
+            # so its other values keep their counts and can be added (OR within a facet).
+            base = selected
+            if name in clean_filters:
+                others = facet_sets.allowed(postings, clean_filters, skip=name)
+                base = unfiltered if others is None else unfiltered & others
+            facet_counts[name] = _facet_list(name, facet_sets.counts(postings, name, base))
         return SearchResult(
             query=query,
-            total=len(results) if parsed.concepts or browsing else 0,
-            documents=len(doc_hits) if parsed.concepts or browsing else 0,
+            total=len(selected),
+            documents=len(doc_hits),
             page=page,
             per_page=per_page,
             hits=tuple(hits),
@@ -694,14 +739,6 @@ class Searcher:
             seconds=time.perf_counter() - started,
             filters=clean_filters,
         )
-
-    @staticmethod
-    def _facet_values(results, name: str) -> list[FacetValue]:
-        counts = results.groups(name)
-        values = [FacetValue(str(value), int(count)) for value, count in counts.items() if value not in (None, "")]
-        if name == "year":
-            return sorted(values, key=lambda item: item.value, reverse=True)
-        return sorted(values, key=lambda item: (-item.count, item.value))
 
     def _any(self, searcher, query: Q.Query, restrict: Q.Query | None) -> bool:
         results = searcher.search(query, filter=restrict, mask=self.copies_mask(), limit=1, terms=False)
