@@ -7,7 +7,7 @@ INDEX ?= index
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-slow lint index venv clean quality browser-deps
+.PHONY: run test test-slow lint index venv clean quality browser-deps audit
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test-slow: venv
 
 quality: venv
 	$(PY) bench/quality.py ../shared/eval/dev-queries.jsonl
+
+# Vulnerability audit of the pinned requirements. Needs the PyPI JSON API or OSV, which this
+# workplace's network does not reach (every package comes back "could not be audited").
+audit: venv
+	$(PY) -m pip install --quiet pip-audit==2.10.1
+	$(PY) -m pip_audit --strict -r requirements.txt -r requirements-dev.txt
 
 clean:
 	rm -rf $(INDEX) .pytest_cache .ruff_cache

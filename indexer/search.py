@@ -66,6 +66,7 @@ class Concept:
     variants: tuple[str, ...] = ()  # the same words written otherwise (两公里 / 2公里): full weight
     title_only: bool = False
     alternatives: tuple[Concept, ...] = ()  # an OR group
+    optional: bool = False  # a single character cut from a longer term (稳 of 稳就业): ranks, never filters
 
     def needles(self) -> list[str]:
         """Return the strings to highlight for this concept."""
@@ -79,6 +80,8 @@ class Concept:
         if self.alternatives:
             return " OR ".join(alternative.label() for alternative in self.alternatives)
         label = f'"{self.text}"' if self.exact else self.text
+        if self.optional:
+            label = f"({label})"
         if self.title_only:
             label = f"标题:{label}"
         if self.variants or self.synonyms:
@@ -252,14 +255,18 @@ def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[s
     ignored = [word for word in words if word in stops]
     if not content:
         content, ignored = words, []
+    unique = list(dict.fromkeys(content))
     concepts = [
         Concept(
             word,
             synonyms=_synonyms_of(word),
             variants=tuple(dict.fromkeys([*numeral_variants(word), *metadata.place_name_variants(word)])),
             title_only=title_only,
+            # One Chinese character cut from a longer term is a weak, costly filter (every bigram
+            # it starts); the whole term as written still ranks first through the proximity phrase.
+            optional=len(unique) > 1 and len(word) == 1 and not word.isascii(),
         )
-        for word in dict.fromkeys(content)
+        for word in unique
     ]
     return concepts, ignored, term
 
@@ -671,7 +678,11 @@ class Searcher:
         postings = self.facet_postings()
         restrict = filter_query(clean_filters)
         allowed = facet_sets.allowed(postings, clean_filters)
-        kept, dropped = list(parsed.concepts), []
+        required = [concept for concept in parsed.concepts if not concept.optional]
+        soft = [concept for concept in parsed.concepts if concept.optional]
+        if not required:
+            required, soft = soft, []
+        kept, dropped = required, []
         browsing = not parsed.concepts and bool(clean_filters)
         if browsing:
             sort = "date"  # filters alone: list what they select, newest first
@@ -684,12 +695,14 @@ class Searcher:
             everything = searcher.search(whoosh_query, limit=None, terms=False)
             return [(score, number) for score, number in everything.top_n if number not in copies]
 
-        matched = run(self._compose(parsed, kept, dropped)) if parsed.concepts or browsing else []
+        # Optional single characters add nothing to the query itself: the proximity phrase of their
+        # term ranks 稳就业 as written first, and expanding 稳* over the bigram channel is costly.
+        matched = run(self._compose(parsed, kept, [])) if parsed.concepts or browsing else []
         unfiltered = {number for _, number in matched}
         selected = unfiltered if allowed is None else unfiltered & allowed
-        if not selected and len(parsed.concepts) > 1 and (allowed is None or allowed - copies):
+        if not selected and len(required) > 1 and (allowed is None or allowed - copies):
             # Nothing has every word: keep the largest set of words that still matches.
-            kept, dropped = self._relax(searcher, parsed, restrict)
+            kept, dropped = self._relax(searcher, parsed, restrict, required)
             if dropped:
                 matched = run(self._compose(parsed, kept, dropped))
                 unfiltered = {number for _, number in matched}
@@ -734,7 +747,7 @@ class Searcher:
             per_page=per_page,
             hits=tuple(hits),
             facets=facet_counts,
-            parsed=tuple(concept.label() for concept in kept) + tuple(f"-{c.label()}" for c in parsed.excluded),
+            parsed=tuple(concept.label() for concept in kept + soft) + tuple(f"-{c.label()}" for c in parsed.excluded),
             dropped=tuple(concept.label() for concept in dropped) + parsed.ignored,
             seconds=time.perf_counter() - started,
             filters=clean_filters,
@@ -756,9 +769,11 @@ class Searcher:
                 return canonical, list(copies)
         return doc_id, []
 
-    def _relax(self, searcher, parsed: ParsedQuery, restrict) -> tuple[list[Concept], list[Concept]]:
+    def _relax(
+        self, searcher, parsed: ParsedQuery, restrict, concepts: list[Concept]
+    ) -> tuple[list[Concept], list[Concept]]:
         """Return (kept, dropped) concepts for a query nothing matches whole: the best matching subset."""
-        concepts = list(parsed.concepts)
+        concepts = list(concepts)
         queries = {concept: concept_query(concept) for concept in concepts}
         excluded = self._excluded_query(parsed)
 

@@ -198,3 +198,10 @@ def test_a_selected_facet_keeps_the_counts_of_its_other_values(designed_searcher
     assert {hit.city for hit in filtered.hits} == {"临沂市"}
     provinces = {value.value for value in filtered.facets["province"]}
     assert provinces == {"山东省"}  # other facets are narrowed by the city filter
+
+
+def test_a_single_character_cut_from_a_term_ranks_but_does_not_filter(designed_searcher):
+    parsed = parse_query("稳就业")
+    assert [(concept.text, concept.optional) for concept in parsed.concepts] == [("稳", True), ("就业", False)]
+    assert not parse_query("稳 就业").concepts[0].optional  # typed on its own, it is required
+    assert designed_searcher.search("驿新建").total >= 1  # 驿 optional: 新建 alone still matches
