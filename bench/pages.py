@@ -10,9 +10,6 @@ fixed list of 30 realistic queries (some with filters), and prints the median an
 from __future__ import annotations
 
 import argparse
-import platform
-import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -20,51 +17,12 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 
-QUERIES = [
-    ("工资集体协商", {}),
-    ("户外劳动者驿站", {}),
-    ("送温暖", {"province": "山东"}),
-    ("农民工", {}),
-    ("职工代表大会", {}),
-    ("厂务公开", {"province": "山东"}),
-    ("劳动合同 试用期", {}),
-    ("女职工 特殊保护", {}),
-    ("就业创业", {}),
-    ("安全生产", {"year": "2023"}),
-    ("工会经费", {}),
-    ("劳模 工匠", {}),
-    ("职工之家", {}),
-    ("集体合同", {"type": "条例"}),
-    ("困难职工 帮扶", {}),
-    ("法律援助", {}),
-    ("技能培训", {}),
-    ("新就业形态劳动者", {}),
-    ("最低工资标准", {}),
-    ("欠薪", {}),
-    ("工伤保险", {}),
-    ("职工疗休养", {}),
-    ("建会率", {}),
-    ("政府工作报告 就业", {"city": "三明"}),
-    ("乡村振兴", {}),
-    ("营商环境", {}),
-    ("养老服务", {}),
-    ('"职工书屋"', {}),
-    ("两公里", {}),
-    ("工会主席 任期", {}),
-]
+from speed import QUERIES as ALL_QUERIES  # noqa: E402
+from speed import Server, machine, summarise  # noqa: E402
 
-
-def _wait(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("server did not start") from None
-            time.sleep(0.2)
+QUERIES = ALL_QUERIES[:30]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,14 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="times each query is requested (first is warm-up)")
     args = parser.parse_args(argv)
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "webapp", "--index", str(args.index), "--port", str(args.port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = Server([sys.executable, "-m", "webapp", "--index", str(args.index), "--port", str(args.port)], base)
     try:
-        _wait(base + "/help", server)
         timings = []
         for round_number in range(args.rounds):
             for query, filters in QUERIES:
@@ -93,16 +45,14 @@ def main(argv: list[str] | None = None) -> int:
                     assert response.status == 200
                 if round_number:
                     timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
-        print(f"machine: {platform.machine()} {platform.processor() or ''} cores={__import__('os').cpu_count()}")
+        figures = summarise(timings)
+        print(f"machine: {machine()}")
         print(
             f"search page with facets: {len(QUERIES)} queries x {args.rounds - 1} rounds, "
-            f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
+            f"median {figures['p50']} ms, p95 {figures['p95']} ms, max {figures['max']} ms"
         )
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.stop()
     return 0
 
 

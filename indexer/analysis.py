@@ -131,11 +131,15 @@ def _literal_token(token: Token, value: str, positions: bool, chars: bool, start
     return token
 
 
-class WordTokenizer(Tokenizer):
-    """Yield jieba words as Whoosh tokens (sequential positions, character offsets)."""
+class _SpanTokenizer(Tokenizer):
+    """A Whoosh tokenizer over (text, position, start, end) spans: positions and chars as Whoosh expects."""
 
     def __eq__(self, other):
         return other.__class__ is self.__class__
+
+    def spans(self, value: str):
+        """Yield (token text, position, start char, end char) for a value."""
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -154,45 +158,8 @@ class WordTokenizer(Tokenizer):
         if not tokenize:
             yield _literal_token(token, search_form(value), positions, chars, start_pos, start_char)
             return
-        for number, (word, start, end) in enumerate(word_spans(value)):
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + number
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-
-class BigramTokenizer(Tokenizer):
-    """Yield overlapping character pairs as Whoosh tokens."""
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            yield _literal_token(token, search_form(value), positions, chars, start_pos, start_char)
-            return
-        for gram, position, start, end in bigram_spans(value):
-            token.text = gram
+        for text, position, start, end in self.spans(value):
+            token.text = text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
@@ -203,6 +170,21 @@ class BigramTokenizer(Tokenizer):
                 token.startchar = start_char + start
                 token.endchar = start_char + end
             yield token
+
+
+class WordTokenizer(_SpanTokenizer):
+    """Yield jieba words as Whoosh tokens (sequential positions, character offsets)."""
+
+    def spans(self, value: str):
+        for number, (word, start, end) in enumerate(word_spans(value)):
+            yield word, number, start, end
+
+
+class BigramTokenizer(_SpanTokenizer):
+    """Yield overlapping character pairs as Whoosh tokens."""
+
+    def spans(self, value: str):
+        return bigram_spans(value)
 
 
 def word_analyzer() -> WordTokenizer:
