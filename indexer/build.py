@@ -198,8 +198,12 @@ def add_figures(writer, document: Document) -> int:
                 value=float(figure.value),
                 indicator=figure.indicator,
                 indicator_grams=figure.indicator,
+                context=" ".join(
+                    part
+                    for part in (document.title, document.province, document.city, str(document.year or ""))
+                    if part
+                ),
                 sentence=figure.sentence,
-                sentence_grams=figure.sentence,
                 start=figure.start,
                 end=figure.end,
             )
@@ -306,7 +310,7 @@ def build(
     # every searcher (one per serving thread), which multiplies the worker's resident memory.
     with (
         ix.writer(limitmb=256, procs=2, multisegment=True, compound=False) as writer,
-        figures_ix.writer(limitmb=64, compound=False) as figures_writer,
+        figures_ix.writer(limitmb=64, procs=2, multisegment=True, compound=False) as figures_writer,
     ):
         for source in sorted(removed | {source_name(p, documents_dir) for p in to_read}):
             if source in old_files:

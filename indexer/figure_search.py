@@ -1,7 +1,8 @@
 """Search figures (quantitative indicators): query → matching figures with filters, sorting and paging.
 
 The query is read as for passages (``parse_query``: normalisation, synonyms, numerals) and matched
-against the indicator (weighted higher) and the sentence, in the word and bigram channels.
+against the indicator (weighted higher, word and bigram channels) and where the figure comes from
+(title, place, year; word channel).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def search_figures(
     per_page: int = 20,
     sort: str = "relevance",
 ) -> FigureResult:
-    """Return one page of figures matching a query (indicator or sentence) and filters."""
+    """Return one page of figures matching a query (indicator, title, place) and filters."""
     if sort not in SORTS:
         raise QueryError("排序方式应为 relevance、value、year 或 place / sort must be relevance, value, year or place")
     page = min(max(1, page), MAX_PAGE)

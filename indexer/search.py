@@ -336,10 +336,9 @@ class Channels:
 
 
 PASSAGE_CHANNELS = Channels(("text", "head"), ("grams", "head_grams"), ("head",), ("head_grams",))
-# Figures: the indicator counts as the "title" (标题:建会率 searches indicators only).
-FIGURE_CHANNELS = Channels(
-    ("indicator", "sentence"), ("indicator_grams", "sentence_grams"), ("indicator",), ("indicator_grams",)
-)
+# Figures: indicator (both channels) and where the figure comes from (title, place, year);
+# the indicator counts as the "title" (标题:建会率 searches indicators only).
+FIGURE_CHANNELS = Channels(("indicator", "context"), ("indicator_grams",), ("indicator",), ("indicator_grams",))
 
 
 def _channel_query(text: str, *, title_only: bool, boost: float, channels: Channels = PASSAGE_CHANNELS) -> Q.Query:
