@@ -158,3 +158,24 @@ def test_bad_parameters_render_a_friendly_400_page(client):
     assert response.status_code == 400
     body = response.get_data(as_text=True)
     assert "出错了" in body and "page" in body
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/../../etc/passwd", "/static/..%2f..%2fetc%2fpasswd", "/static/%2e%2e/app.py"]
+)
+def test_static_route_rejects_path_traversal(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"root:" not in response.data
+
+
+def test_request_bodies_are_capped(client):
+    response = client.post("/api/search", data=b"x" * (128 * 1024))
+    assert response.status_code in (405, 413)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_static_assets_are_cacheable(client):
+    response = client.get("/static/style.css")
+    assert response.status_code == 200 and "max-age=3600" in response.headers["Cache-Control"]
+    response.close()
