@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 from pathlib import Path
@@ -69,20 +70,17 @@ def _command_build(args) -> int:
     return 0
 
 
+def _filters(args, names: dict[str, str]) -> dict[str, list[str]]:
+    """Return the filters given on the command line: filter name → values (option name in ``names``)."""
+    return {name: getattr(args, option) for name, option in names.items() if getattr(args, option)}
+
+
 def _command_search(args) -> int:
     from indexer.search import QueryError, Searcher
 
-    filters = {
-        name: values
-        for name, values in (
-            ("year", args.year),
-            ("city", args.city),
-            ("province", args.province),
-            ("topic", args.topic),
-            ("doc_type", args.type),
-        )
-        if values
-    }
+    filters = _filters(
+        args, {"year": "year", "city": "city", "province": "province", "topic": "topic", "doc_type": "type"}
+    )
     try:
         result = Searcher(args.index).search(args.query, filters=filters, page=args.page, per_page=args.per_page)
     except (QueryError, FileNotFoundError) as error:
@@ -99,8 +97,6 @@ def _command_search(args) -> int:
         place = " ".join(part for part in (hit.province, hit.city, hit.year) if part)
         print(f"\n{number}. {hit.title}  [{hit.doc_type}] {place}  ({hit.source})")
         text = hit.snippet.replace("<mark>", "【").replace("</mark>", "】")
-        import html
-
         print(f"   {html.unescape(text)}")
     return 0
 
@@ -109,16 +105,7 @@ def _command_figures(args) -> int:
     from indexer.figure_search import search_figures
     from indexer.search import QueryError, Searcher
 
-    filters = {
-        name: values
-        for name, values in (
-            ("year", args.year),
-            ("city", args.city),
-            ("province", args.province),
-            ("kind", args.kind),
-        )
-        if values
-    }
+    filters = _filters(args, {"year": "year", "city": "city", "province": "province", "kind": "kind"})
     try:
         result = search_figures(
             Searcher(args.index), args.query, filters=filters, page=args.page, per_page=args.per_page, sort=args.sort
