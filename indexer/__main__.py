@@ -75,20 +75,34 @@ def _filters(args, names: dict[str, str]) -> dict[str, list[str]]:
     return {name: getattr(args, option) for name, option in names.items() if getattr(args, option)}
 
 
+def _run_query(run, query_error: type[Exception]):
+    """Return run()'s result, or None after printing why the query or the index could not be used."""
+    try:
+        return run()
+    except (query_error, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def _print_json(result) -> int:
+    print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    return 0
+
+
 def _command_search(args) -> int:
     from indexer.search import QueryError, Searcher
 
     filters = _filters(
         args, {"year": "year", "city": "city", "province": "province", "topic": "topic", "doc_type": "type"}
     )
-    try:
-        result = Searcher(args.index).search(args.query, filters=filters, page=args.page, per_page=args.per_page)
-    except (QueryError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    result = _run_query(
+        lambda: Searcher(args.index).search(args.query, filters=filters, page=args.page, per_page=args.per_page),
+        QueryError,
+    )
+    if result is None:
         return 2
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
-        return 0
+        return _print_json(result)
     print(f"{result.total} passages / 共 {result.total} 段  ({result.seconds * 1000:.0f} ms)")
     print(
         f"searched: {' '.join(result.parsed)}" + (f"   dropped: {' '.join(result.dropped)}" if result.dropped else "")
@@ -106,16 +120,16 @@ def _command_figures(args) -> int:
     from indexer.search import QueryError, Searcher
 
     filters = _filters(args, {"year": "year", "city": "city", "province": "province", "kind": "kind"})
-    try:
-        result = search_figures(
+    result = _run_query(
+        lambda: search_figures(
             Searcher(args.index), args.query, filters=filters, page=args.page, per_page=args.per_page, sort=args.sort
-        )
-    except (QueryError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        ),
+        QueryError,
+    )
+    if result is None:
         return 2
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
-        return 0
+        return _print_json(result)
     print(f"{result.total} figures / 共 {result.total} 项指标")
     for hit in result.hits:
         place = " ".join(part for part in (hit.province, hit.city, hit.year) if part) or "全国"

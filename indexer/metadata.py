@@ -280,20 +280,20 @@ def place_name_variants(name: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
+def _resolve(name: str) -> lexicon.Place:
+    """Return the place a matched gazetteer name stands for (吉林 the province, 吉林市 the city)."""
+    candidates = _gazetteer().places_by_name[name]
+    if len(candidates) > 1:
+        exact = [place for place in candidates if place.names[0] == name]
+        provinces = [place for place in candidates if not place.city]
+        current = [place for place in candidates if place.status != "former"]
+        candidates = exact or provinces or current or candidates
+    return candidates[0]
+
+
 def place_mentions(text: str) -> list[lexicon.Place]:
     """Return the gazetteer places named in text, in order (leftmost-longest)."""
-    gazetteer = _gazetteer()
-    found = []
-    for match in gazetteer.pattern.finditer(text):
-        candidates = gazetteer.places_by_name[match.group()]
-        if len(candidates) > 1:
-            # 吉林 names the province; 吉林市 (a full city name) names the city.
-            exact = [place for place in candidates if place.names[0] == match.group()]
-            provinces = [place for place in candidates if not place.city]
-            current = [place for place in candidates if place.status != "former"]
-            candidates = exact or provinces or current or candidates
-        found.append(candidates[0])
-    return found
+    return [_resolve(match.group()) for match in _gazetteer().pattern.finditer(text)]
 
 
 _PROVINCIAL_BODY = re.compile(r"(省直|省总工会|省委|省人民政府|省政府|自治区总工会|全省|省长|自治区主席)")
@@ -333,11 +333,8 @@ def find_place(*, strong: list[str], body: str, hinted: Place | None = None) -> 
             add(place, 10, is_strong=True)
     gazetteer = _gazetteer()
     for match in gazetteer.pattern.finditer(body):
-        places = place_mentions(match.group())
-        if not places:
-            continue
         issuer = _ISSUER_SUFFIX.match(body, match.end())
-        add(places[0], 3 if issuer else 1, is_strong=False)
+        add(_resolve(match.group()), 3 if issuer else 1, is_strong=False)
     head = " ".join(strong)
     provincial = bool(_PROVINCIAL_BODY.search(head)) and not _CITY_BODY.search(head)
     # A province named up front with no city beside it is a provincial document:

@@ -74,13 +74,13 @@ def document_page(doc_id: str):
     passages = []
     for span in record["passage_spans"]:
         passage_text = text[span["start"] : span["start"] + span["length"]]
-        spans = match_spans(passage_text, needles) if needles else []
+        parts = [(part, match_spans(part, needles) if needles else []) for part in passage_text.split("\n")]
         passages.append(
             {
                 "ordinal": span["ordinal"],
                 "section": span["section"],
-                "paragraphs": [highlight(part, match_spans(part, needles)) for part in passage_text.split("\n")],
-                "hit": bool(spans),
+                "paragraphs": [highlight(part, spans) for part, spans in parts],
+                "hit": any(spans for _, spans in parts),
                 "cite": cite(
                     record["title"], record.get("issuer", ""), record.get("date") or record.get("year"), passage_text
                 ),
