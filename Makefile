@@ -20,7 +20,7 @@ venv: $(VENV)/.installed
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-noto-cjk; }
+		apt-get install -y -q chromium chromium-driver fonts-noto-cjk; }
 
 # Builds only when documents changed (the build itself compares content hashes).
 index: venv
