@@ -11,6 +11,11 @@ generation (and always everything when the schema version changed). It copies
 the current generation, deletes and re-adds what changed, commits, and only
 then points ``current`` at the new folder, so a reader never sees a half-built
 index. Unreadable files are skipped with their reason; the build goes on.
+
+The files to read are split into two shares of about equal size, one per worker
+process (one process for small updates). A worker reads, analyses and writes its
+share as new Whoosh segments (``segments.SegmentBuilder``); the parent then
+commits the deletions and all new segments in one table of contents.
 """
 
 from __future__ import annotations
@@ -18,21 +23,26 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import multiprocessing
 import os
+import queue as queue_module
 import shutil
 import time
+import traceback
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.writing import MERGE_SMALL
 
 from indexer import duplicates
 from indexer.documents import Document, load_documents
 from indexer.figures import figures_by_passage
 from indexer.read import SUPPORTED_SUFFIXES, ReadError, source_name
 from indexer.schema import FIGURES_INDEX, SCHEMA_VERSION, make_figure_schema, make_schema
+from indexer.segments import SegmentBuilder
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -40,6 +50,12 @@ DUPLICATES = "duplicates.json"
 DOCS_DIR = "docs"
 _KEEP_OLD_GENERATIONS = 2
 _PARTIAL_GENERATION_AGE = 600  # seconds
+# Both cores read and index (jieba and our segment writer are pure Python: processes, not threads);
+# below a few MB one process is quicker than starting two.
+_WORKERS = 2
+_PARALLEL_MIN_BYTES = 2 << 20
+# Postings a process keeps in memory before it writes a segment (about 60 bytes each).
+_SEGMENT_POSTINGS = 5_000_000
 
 Progress = Callable[[int, int, str], None]
 
@@ -134,9 +150,23 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _document_fields(document: Document) -> dict:
+    """Return the fields every passage and every figure of a document carries."""
+    return {
+        "doc_id": document.doc_id,
+        "source": document.source,
+        "title": document.title,
+        "date": document.date or "",
+        "year": str(document.year) if document.year else "",
+        "province": document.province,
+        "city": document.city,
+    }
+
+
 def passage_fields(document: Document) -> list[dict]:
     """Return the Whoosh field values of each passage of a document."""
     rows = []
+    common = _document_fields(document)
     for passage in document.passages:
         # The heading channel: title, section path and place on every passage (三明 政府工作报告);
         # the header lines (occasion, byline: 在三明市…大会上) only on the first, as they are long.
@@ -146,17 +176,11 @@ def passage_fields(document: Document) -> list[dict]:
         )
         rows.append(
             {
+                **common,
                 "id": passage.id,
-                "doc_id": document.doc_id,
-                "source": document.source,
                 "ordinal": passage.ordinal,
-                "title": document.title,
                 "issuer": document.issuer,
                 "section": passage.section,
-                "date": document.date or "",
-                "year": str(document.year) if document.year else "",
-                "province": document.province,
-                "city": document.city,
                 "doc_type": document.doc_type,
                 "topic": ",".join(passage.topics),
                 "topic_evidence": list(passage.topic_evidence),
@@ -170,45 +194,175 @@ def passage_fields(document: Document) -> list[dict]:
     return rows
 
 
-def add_document(writer, document: Document) -> None:
-    """Add every passage of a document through an open Whoosh writer."""
-    for row in passage_fields(document):
-        writer.add_document(**{key: value for key, value in row.items() if value != ""})
-
-
-def add_figures(writer, document: Document) -> int:
-    """Add the figures of every passage of a document through an open writer; return how many."""
-    count = 0
+def figure_fields(document: Document) -> list[dict]:
+    """Return the Whoosh field values of each figure of a document's passages."""
+    rows = []
+    common = _document_fields(document)
+    context = " ".join(
+        part for part in (document.title, document.province, document.city, str(document.year or "")) if part
+    )
     for passage, found in zip(document.passages, figures_by_passage(document.passages), strict=True):
         for number, figure in enumerate(found):
-            writer.add_document(
-                id=f"{passage.id}#{number}",
-                doc_id=document.doc_id,
-                source=document.source,
-                passage_id=passage.id,
-                ordinal=passage.ordinal,
-                title=document.title,
-                date=document.date or "",
-                year=str(document.year) if document.year else "",
-                province=document.province,
-                city=document.city,
-                kind=figure.kind,
-                unit=figure.unit,
-                approx=figure.approx,
-                value=float(figure.value),
-                indicator=figure.indicator,
-                indicator_grams=figure.indicator,
-                context=" ".join(
-                    part
-                    for part in (document.title, document.province, document.city, str(document.year or ""))
-                    if part
-                ),
-                sentence=figure.sentence,
-                start=figure.start,
-                end=figure.end,
+            rows.append(
+                {
+                    **common,
+                    "id": f"{passage.id}#{number}",
+                    "passage_id": passage.id,
+                    "ordinal": passage.ordinal,
+                    "kind": figure.kind,
+                    "unit": figure.unit,
+                    "approx": figure.approx,
+                    "value": float(figure.value),
+                    "indicator": figure.indicator,
+                    "indicator_grams": figure.indicator,
+                    "context": context,
+                    "sentence": figure.sentence,
+                    "start": figure.start,
+                    "end": figure.end,
+                }
             )
-            count += 1
-    return count
+    return rows
+
+
+class _Segments:
+    """New segments of one index, written by one process; a segment is closed every so many postings."""
+
+    def __init__(self, ix):
+        self._ix = ix
+        self._builder: SegmentBuilder | None = None
+        self.done: list = []
+
+    def add(self, row: dict) -> None:
+        if self._builder is None:
+            self._builder = SegmentBuilder(self._ix.storage, self._ix.indexname, self._ix.schema)
+        self._builder.add_document({key: value for key, value in row.items() if value != ""})
+        if self._builder.posting_count >= _SEGMENT_POSTINGS:
+            self.done.append(self._builder.finish())
+            self._builder = None
+
+    def finish(self) -> list:
+        if self._builder is not None:
+            self.done.append(self._builder.finish())
+            self._builder = None
+        return self.done
+
+
+def _index_files(paths: list[Path], documents_dir: Path, generation: Path, hashes: dict, report) -> dict:
+    """Read, analyse and write the files given into new segments of a generation (one process's share).
+
+    Returns the manifest entries, the skipped files and the new (uncommitted) segments.
+    """
+    passages = _Segments(whoosh_index.open_dir(str(generation)))
+    figures = _Segments(whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX))
+    files: dict = {}
+    skipped: list[tuple[str, str]] = []
+    read = 0
+    for path in paths:
+        source = source_name(path, documents_dir)
+        try:
+            documents = load_documents(path, documents_dir)
+        except ReadError as error:
+            documents, reason = [], str(error)
+        else:
+            reason = "" if documents else "no text found / 未找到正文"
+        if reason:
+            skipped.append((source, reason))
+            files[source] = {"sha1": hashes[source], "documents": [], "skipped": reason}
+            report(source)
+            continue
+        figure_count = 0
+        for document in documents:
+            for row in passage_fields(document):
+                passages.add(row)
+            for row in figure_fields(document):
+                figures.add(row)
+                figure_count += 1
+            record_path = generation / DOCS_DIR / f"{document.doc_id}.json"
+            record_path.write_text(json.dumps(_document_record(document), ensure_ascii=False), encoding="utf-8")
+        files[source] = {
+            "sha1": hashes[source],
+            "documents": [document.doc_id for document in documents],
+            "passages": sum(len(document.passages) for document in documents),
+            "figures": figure_count,
+            "sketches": {document.doc_id: duplicates.sketch(document.text) for document in documents},
+            "lengths": {document.doc_id: len(document.text) for document in documents},
+            "dated": {document.doc_id: bool(document.date) for document in documents},
+        }
+        read += 1
+        report(source)
+    return {
+        "files": files,
+        "skipped": skipped,
+        "read": read,
+        "segments": passages.finish(),
+        "figure_segments": figures.finish(),
+    }
+
+
+def _worker(number: int, paths: list[Path], documents_dir: Path, generation: Path, hashes: dict, queue) -> None:
+    try:
+        result = _index_files(paths, documents_dir, generation, hashes, lambda source: queue.put(("read", source)))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+        queue.put(("error", number, traceback.format_exc()))
+    else:
+        queue.put(("done", number, result))
+
+
+def _partition(paths: list[Path], parts: int) -> list[list[Path]]:
+    """Split files into shares of about equal bytes (largest first to the lightest share); keep the order within."""
+    shares: list[list[Path]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    order = {path: number for number, path in enumerate(paths)}
+    for path in sorted(paths, key=lambda path: (-path.stat().st_size, order[path])):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(path)
+        loads[lightest] += path.stat().st_size
+    return [sorted(share, key=order.__getitem__) for share in shares if share]
+
+
+def _index_in_parallel(
+    shares: list[list[Path]], documents_dir: Path, generation: Path, hashes: dict, progress: Progress, total: int
+) -> list[dict]:
+    """Run one worker process per share; relay progress; return their results in share order."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=_worker, args=(number, share, documents_dir, generation, hashes, queue), daemon=True)
+        for number, share in enumerate(shares)
+    ]
+    for worker in workers:
+        worker.start()
+    results: dict[int, dict] = {}
+    done = 0
+    try:
+        while len(results) < len(workers):
+            try:
+                message = queue.get(timeout=1.0)
+            except queue_module.Empty:
+                for number, worker in enumerate(workers):
+                    if number not in results and worker.exitcode not in (None, 0):
+                        raise RuntimeError(
+                            f"indexing worker {number} stopped with exit code {worker.exitcode} / 索引子进程异常退出"
+                        ) from None
+                continue
+            if message[0] == "read":
+                done += 1
+                progress(done, total, message[1])
+            elif message[0] == "done":
+                results[message[1]] = message[2]
+            else:
+                raise RuntimeError(f"indexing worker {message[1]} failed / 索引子进程出错:\n{message[2]}")
+    finally:
+        for worker in workers:
+            if worker.is_alive() and len(results) < len(workers):
+                worker.terminate()
+            worker.join()
+    return [results[number] for number in range(len(workers))]
+
+
+def _commit(writer, new_segments: list) -> None:
+    """Commit a writer's deletions with the new segments added (small old segments merged, as Whoosh does)."""
+    writer.commit(mergetype=lambda writer, segments: MERGE_SMALL(writer, segments) + list(new_segments))
 
 
 def _document_record(document: Document) -> dict:
@@ -264,8 +418,12 @@ def build(
     *,
     force: bool = False,
     progress: Progress = _no_progress,
+    workers: int | None = None,
 ) -> BuildSummary:
-    """Build or update the index of documents_dir in index_dir; return what was done."""
+    """Build or update the index of documents_dir in index_dir; return what was done.
+
+    ``workers``: processes that read and index (default: two when there is enough to read, else one).
+    """
     started = time.perf_counter()
     documents_dir, index_dir = Path(documents_dir), Path(index_dir)
     if not documents_dir.is_dir():
@@ -308,10 +466,8 @@ def build(
     to_read = [path for path in files if source_name(path, documents_dir) not in unchanged]
     # compound=False: one file per part, read with seek+read; a compound segment is mmapped whole by
     # every searcher (one per serving thread), which multiplies the worker's resident memory.
-    with (
-        ix.writer(limitmb=256, procs=2, multisegment=True, compound=False) as writer,
-        figures_ix.writer(limitmb=64, procs=2, multisegment=True, compound=False) as figures_writer,
-    ):
+    writer, figures_writer = ix.writer(compound=False), figures_ix.writer(compound=False)
+    try:
         for source in sorted(removed | {source_name(p, documents_dir) for p in to_read}):
             if source in old_files:
                 writer.delete_by_term("source", source)
@@ -322,36 +478,26 @@ def build(
             new_files[source] = old_files[source]
             if "skipped" in old_files[source]:
                 skipped.append((source, old_files[source]["skipped"]))
-        for number, path in enumerate(to_read, start=1):
-            source = source_name(path, documents_dir)
-            progress(number, len(to_read), source)
-            try:
-                documents = load_documents(path, documents_dir)
-            except ReadError as error:
-                skipped.append((source, str(error)))
-                new_files[source] = {"sha1": hashes[source], "documents": [], "skipped": str(error)}
-                continue
-            if not documents:
-                reason = "no text found / 未找到正文"
-                skipped.append((source, reason))
-                new_files[source] = {"sha1": hashes[source], "documents": [], "skipped": reason}
-                continue
-            figure_count = 0
-            for document in documents:
-                add_document(writer, document)
-                figure_count += add_figures(figures_writer, document)
-                record_path = generation / DOCS_DIR / f"{document.doc_id}.json"
-                record_path.write_text(json.dumps(_document_record(document), ensure_ascii=False), encoding="utf-8")
-            new_files[source] = {
-                "sha1": hashes[source],
-                "documents": [document.doc_id for document in documents],
-                "passages": sum(len(document.passages) for document in documents),
-                "figures": figure_count,
-                "sketches": {document.doc_id: duplicates.sketch(document.text) for document in documents},
-                "lengths": {document.doc_id: len(document.text) for document in documents},
-                "dated": {document.doc_id: bool(document.date) for document in documents},
-            }
-            summary.files_read += 1
+        total_bytes = sum(path.stat().st_size for path in to_read)
+        processes = workers if workers is not None else (_WORKERS if total_bytes >= _PARALLEL_MIN_BYTES else 1)
+        shares = _partition(to_read, max(1, processes))
+        if len(shares) > 1:
+            results = _index_in_parallel(shares, documents_dir, generation, hashes, progress, len(to_read))
+        else:
+            reported = iter(range(1, len(to_read) + 1))
+            report = lambda source: progress(next(reported), len(to_read), source)  # noqa: E731
+            results = [_index_files(to_read, documents_dir, generation, hashes, report)]
+        for result in results:
+            new_files.update(result["files"])
+            skipped.extend(result["skipped"])
+            summary.files_read += result["read"]
+        _commit(writer, [segment for result in results for segment in result["segments"]])
+        _commit(figures_writer, [segment for result in results for segment in result["figure_segments"]])
+    except BaseException:
+        for open_writer in (writer, figures_writer):
+            if not open_writer.is_closed:
+                open_writer.cancel()
+        raise
 
     manifest = {
         "schema_version": SCHEMA_VERSION,

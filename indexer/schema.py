@@ -15,7 +15,7 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
@@ -38,9 +38,9 @@ def make_schema() -> fields.Schema:
         topic=fields.KEYWORD(stored=True, commas=True, scorable=False),
         topic_evidence=fields.STORED(),
         start=fields.STORED(),
-        text=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True, chars=True),
-        # Positions only: highlights come from substring search on the stored text,
-        # and character offsets would double this, the largest field.
+        # Positions only: highlights come from a substring search of the stored text of the passages
+        # shown (no re-tokenising), so character offsets in the postings would only cost time and space.
+        text=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True),
         grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True),
         head=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
         head_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=2.0),

@@ -1,0 +1,163 @@
+"""Write Whoosh segments straight from passages: the fast path of the build.
+
+Whoosh's own writer sends every posting through a tuple in an external sort
+(pickled to temporary runs once it holds 256 MB), then looks every posting's
+field length up again from the column it has just written. Here document
+numbers only grow, so each term's postings arrive already in order: they are
+kept per term in compact arrays as documents are added, and written once, term
+by term, through the codec's own field and per-document writers. Readers see
+ordinary Whoosh segments (the tests compare both writers posting by posting).
+
+Text fields whose analyzer is one of ours (``analysis._SpanTokenizer``) are
+tokenised straight from their spans, without Whoosh's token objects; every
+other field goes through ``field.index`` exactly as Whoosh does it.
+"""
+
+from __future__ import annotations
+
+import functools
+from array import array
+
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.formats import Characters, Positions
+from whoosh.system import emptybytes
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from indexer.analysis import _SpanTokenizer
+
+
+def _quantised(length: int) -> int:
+    """Return a field length as Whoosh reads it back (one byte, lossy): what its writer records."""
+    return byte_to_length(length_to_byte(length))
+
+
+def _span_field(field) -> bool:
+    return isinstance(field.analyzer, _SpanTokenizer) and type(field.format) in (Positions, Characters)
+
+
+class SegmentBuilder:
+    """Collect documents of one new segment in memory; ``finish()`` writes it and returns the segment.
+
+    The segment is not part of the index until a writer commits a table of contents naming it
+    (see ``build._commit``).
+    """
+
+    def __init__(self, storage, indexname: str, schema, codec: W3Codec | None = None):
+        self.storage = storage
+        self.schema = schema
+        self.codec = codec or W3Codec()
+        self.segment = self.codec.new_segment(storage, indexname)
+        self._perdoc = self.codec.per_document_writer(storage, self.segment)
+        # field name → term bytes → (document numbers, weights, encoded values)
+        self._postings: dict[str, dict[bytes, tuple[array, array, list]]] = {}
+        # field name → document number → field length (as Whoosh records it)
+        self._lengths: dict[str, array] = {}
+        self._span_fields = {name for name, field in schema.items() if field.indexed and _span_field(field)}
+        self.doc_count = 0
+        self.posting_count = 0
+
+    def add_document(self, fields: dict) -> None:
+        """Add one document (field name → value), like ``IndexWriter.add_document``."""
+        docnum = self.doc_count
+        schema = self.schema
+        perdoc = self._perdoc
+        perdoc.start_doc(docnum)
+        for name in sorted(fields):
+            value = fields[name]
+            if value is None or name.startswith("_"):
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                items = self._span_items(field, value) if name in self._span_fields else field.index(value)
+                terms = self._postings.setdefault(name, {})
+                for term, freq, weight, vbytes in items:
+                    entry = terms.get(term)
+                    if entry is None:
+                        entry = terms[term] = (array("I"), array("f"), [])
+                    entry[0].append(docnum)
+                    entry[1].append(weight)
+                    entry[2].append(vbytes if vbytes is not None else emptybytes)
+                    if field.scorable:
+                        length += freq
+                    self.posting_count += 1
+                lengths = self._lengths.setdefault(name, array("I"))
+                lengths.extend([0] * (docnum + 1 - len(lengths)))
+                lengths[docnum] = _quantised(length) if length else 0
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                perdoc.add_column_value(name, column, field.to_column_value(value))
+        perdoc.finish_doc()
+        self.doc_count += 1
+
+    @staticmethod
+    def _span_items(field, value: str):
+        """Return (term bytes, frequency, weight, encoded positions) per distinct token, as Whoosh's formats do."""
+        fmt = field.format
+        seen: dict[str, list] = {}
+        if type(fmt) is Characters:
+            for text, position, start, end in field.analyzer.spans(value):
+                seen.setdefault(text, []).append((position, start, end))
+            encode = fmt.encode
+        else:
+            for text, position, _, _ in field.analyzer.spans(value):
+                seen.setdefault(text, []).append(position)
+            encode = _encode_positions
+        boost = fmt.field_boost
+        return [(text.encode("utf-8"), len(found), len(found) * boost, encode(found)) for text, found in seen.items()]
+
+    def finish(self):
+        """Write the postings and per-document files; return the Whoosh segment (not yet committed)."""
+        self._perdoc.close()
+        writer = self.codec.field_writer(self.storage, self.segment)
+        try:
+            for name in sorted(self._postings):
+                writer.start_field(name, self.schema[name])
+                terms = self._postings[name]
+                lengths = self._lengths[name]
+                for term in sorted(terms):
+                    writer.start_term(term)
+                    _fill_blocks(writer._postwriter, *terms[term], lengths)
+                    writer.finish_term()
+                writer.finish_field()
+        finally:
+            writer.close()
+        self._postings.clear()
+        self.segment.set_doc_count(self.doc_count)
+        return self.segment
+
+
+def _fill_blocks(postings, docnums: array, weights: array, values: list, lengths: array) -> None:
+    """Hand a term's postings to Whoosh's postings writer a block at a time.
+
+    Sets the block buffer and statistics exactly as ``W3PostingsWriter.add_posting`` would one posting at a
+    time (values and lengths only when non-empty); Whoosh encodes every block, the last one when the term
+    is finished.
+    """
+    limit = postings._blocklimit
+    for begin in range(0, len(docnums), limit):
+        if begin:
+            postings._write_block()
+        end = begin + limit
+        block_weights = weights[begin:end]
+        block_lengths = [lengths[docnum] for docnum in docnums[begin:end] if lengths[docnum]]
+        postings._ids = docnums[begin:end]
+        postings._weights = block_weights
+        postings._values = [value for value in values[begin:end] if value]
+        postings._maxweight = max(0, max(block_weights))
+        postings._minlength = min(block_lengths) if block_lengths else None
+        postings._maxlength = max(block_lengths) if block_lengths else 0
+
+
+_POSITIONS = Positions()
+
+
+@functools.lru_cache(maxsize=65536)
+def _encode_position(position: int) -> bytes:
+    return _POSITIONS.encode([position])
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Positions.encode, with the one-position case (most postings) encoded once and shared."""
+    return _encode_position(positions[0]) if len(positions) == 1 else _POSITIONS.encode(positions)
