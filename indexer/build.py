@@ -55,7 +55,7 @@ _PARTIAL_GENERATION_AGE = 600  # seconds
 _WORKERS = 2
 _PARALLEL_MIN_BYTES = 2 << 20
 # Postings a process keeps in memory before it writes a segment (about 60 bytes each).
-_SEGMENT_POSTINGS = 5_000_000
+_SEGMENT_POSTINGS = 12_000_000
 
 Progress = Callable[[int, int, str], None]
 

@@ -15,7 +15,7 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
@@ -23,7 +23,7 @@ FACETS = ("year", "province", "city", "topic", "doc_type")
 def make_schema() -> fields.Schema:
     """Return a fresh Whoosh schema for passages."""
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
+        id=fields.STORED(),  # never searched: one unique term per passage would only cost build time
         doc_id=fields.ID(stored=True, sortable=True),
         source=fields.ID(stored=True),
         ordinal=fields.NUMERIC(stored=True, sortable=True),
@@ -54,8 +54,8 @@ FIGURE_FACETS = ("year", "province", "city", "kind", "unit")
 def make_figure_schema() -> fields.Schema:
     """Return a fresh Whoosh schema for figures (one Whoosh document per extracted figure)."""
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
-        doc_id=fields.ID(stored=True),
+        id=fields.STORED(),
+        doc_id=fields.STORED(),
         source=fields.ID(stored=True),
         passage_id=fields.STORED(),
         ordinal=fields.STORED(),
@@ -67,7 +67,9 @@ def make_figure_schema() -> fields.Schema:
         kind=fields.ID(stored=True, sortable=True),
         unit=fields.ID(stored=True, sortable=True),
         approx=fields.STORED(),
-        value=fields.NUMERIC(float, stored=True),  # no column: Whoosh cannot write float columns
+        # No column (Whoosh cannot write float columns): sorted through the index terms. No range
+        # queries either, so one term per value (shift_step=0), not sixteen precision tiers.
+        value=fields.NUMERIC(float, stored=True, shift_step=0),
         indicator=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True, field_boost=3.0),
         indicator_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=3.0),
         # Where the figure comes from (title, place, year), in the word channel: 滨州 建会率 matches.

@@ -8,7 +8,7 @@ kept per term in compact arrays as documents are added, and written once, term
 by term, through the codec's own field and per-document writers. Readers see
 ordinary Whoosh segments (the tests compare both writers posting by posting).
 
-Text fields whose analyzer is one of ours (``analysis._SpanTokenizer``) are
+Positions-only text fields whose analyzer is one of ours (``analysis._SpanTokenizer``) are
 tokenised straight from their spans, without Whoosh's token objects; every
 other field goes through ``field.index`` exactly as Whoosh does it.
 """
@@ -19,7 +19,7 @@ import functools
 from array import array
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.formats import Characters, Positions
+from whoosh.formats import Positions
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -32,7 +32,7 @@ def _quantised(length: int) -> int:
 
 
 def _span_field(field) -> bool:
-    return isinstance(field.analyzer, _SpanTokenizer) and type(field.format) in (Positions, Characters)
+    return isinstance(field.analyzer, _SpanTokenizer) and type(field.format) is Positions
 
 
 class SegmentBuilder:
@@ -48,8 +48,10 @@ class SegmentBuilder:
         self.codec = codec or W3Codec()
         self.segment = self.codec.new_segment(storage, indexname)
         self._perdoc = self.codec.per_document_writer(storage, self.segment)
-        # field name → term bytes → (document numbers, weights, encoded values)
-        self._postings: dict[str, dict[bytes, tuple[array, array, list]]] = {}
+        # field name → term → (document numbers, weights, encoded values). Terms are str in span
+        # fields (encoded once, when written) and bytes elsewhere; span fields keep frequencies,
+        # multiplied by the field boost when written.
+        self._postings: dict[str, dict[str | bytes, tuple[list, list, list]]] = {}
         # field name → document number → field length (as Whoosh records it)
         self._lengths: dict[str, array] = {}
         self._span_fields = {name for name, field in schema.items() if field.indexed and _span_field(field)}
@@ -69,18 +71,11 @@ class SegmentBuilder:
             field = schema[name]
             length = 0
             if field.indexed:
-                items = self._span_items(field, value) if name in self._span_fields else field.index(value)
                 terms = self._postings.setdefault(name, {})
-                for term, freq, weight, vbytes in items:
-                    entry = terms.get(term)
-                    if entry is None:
-                        entry = terms[term] = (array("I"), array("f"), [])
-                    entry[0].append(docnum)
-                    entry[1].append(weight)
-                    entry[2].append(vbytes if vbytes is not None else emptybytes)
-                    if field.scorable:
-                        length += freq
-                    self.posting_count += 1
+                if name in self._span_fields:
+                    length = self._add_spans(terms, field, value, docnum)
+                else:
+                    length = self._add_items(terms, field, value, docnum)
                 lengths = self._lengths.setdefault(name, array("I"))
                 lengths.extend([0] * (docnum + 1 - len(lengths)))
                 lengths[docnum] = _quantised(length) if length else 0
@@ -91,21 +86,41 @@ class SegmentBuilder:
         perdoc.finish_doc()
         self.doc_count += 1
 
-    @staticmethod
-    def _span_items(field, value: str):
-        """Return (term bytes, frequency, weight, encoded positions) per distinct token, as Whoosh's formats do."""
-        fmt = field.format
-        seen: dict[str, list] = {}
-        if type(fmt) is Characters:
-            for text, position, start, end in field.analyzer.spans(value):
-                seen.setdefault(text, []).append((position, start, end))
-            encode = fmt.encode
-        else:
-            for text, position, _, _ in field.analyzer.spans(value):
-                seen.setdefault(text, []).append(position)
-            encode = _encode_positions
-        boost = fmt.field_boost
-        return [(text.encode("utf-8"), len(found), len(found) * boost, encode(found)) for text, found in seen.items()]
+    def _add_spans(self, terms: dict, field, value: str, docnum: int) -> int:
+        """Add a span field's postings (what ``Positions.word_values`` yields); return its length."""
+        seen: dict[str, list[int]] = {}
+        get = seen.get
+        count = 0
+        for text, position, _, _ in field.analyzer.spans(value):
+            found = get(text)
+            if found is None:
+                seen[text] = [position]
+            else:
+                found.append(position)
+            count += 1
+        for text, found in seen.items():
+            entry = terms.get(text)
+            if entry is None:
+                entry = terms[text] = ([], [], [])
+            entry[0].append(docnum)
+            entry[1].append(len(found))
+            entry[2].append(_encode_position(found[0]) if len(found) == 1 else _POSITIONS.encode(found))
+        self.posting_count += len(seen)
+        return count if field.scorable else 0
+
+    def _add_items(self, terms: dict, field, value, docnum: int) -> int:
+        """Add any other field's postings through ``field.index``; return its length."""
+        length = 0
+        for term, freq, weight, vbytes in field.index(value):
+            entry = terms.get(term)
+            if entry is None:
+                entry = terms[term] = ([], [], [])
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            entry[2].append(vbytes if vbytes is not None else emptybytes)
+            length += freq
+            self.posting_count += 1
+        return length if field.scorable else 0
 
     def finish(self):
         """Write the postings and per-document files; return the Whoosh segment (not yet committed)."""
@@ -113,12 +128,17 @@ class SegmentBuilder:
         writer = self.codec.field_writer(self.storage, self.segment)
         try:
             for name in sorted(self._postings):
-                writer.start_field(name, self.schema[name])
+                field = self.schema[name]
+                writer.start_field(name, field)
                 terms = self._postings[name]
                 lengths = self._lengths[name]
+                boost = field.format.field_boost if name in self._span_fields else 1.0
+                # str terms sort as their UTF-8 bytes do (code point order).
                 for term in sorted(terms):
-                    writer.start_term(term)
-                    _fill_blocks(writer._postwriter, *terms[term], lengths)
+                    docnums, weights, values = terms[term]
+                    writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
+                    weights = array("f", weights if boost == 1.0 else [weight * boost for weight in weights])
+                    _fill_blocks(writer._postwriter, array("I", docnums), weights, values, lengths)
                     writer.finish_term()
                 writer.finish_field()
         finally:
@@ -155,9 +175,5 @@ _POSITIONS = Positions()
 
 @functools.lru_cache(maxsize=65536)
 def _encode_position(position: int) -> bytes:
+    """Positions.encode of one position (most postings), encoded once and shared."""
     return _POSITIONS.encode([position])
-
-
-def _encode_positions(positions: list[int]) -> bytes:
-    """Positions.encode, with the one-position case (most postings) encoded once and shared."""
-    return _encode_position(positions[0]) if len(positions) == 1 else _POSITIONS.encode(positions)

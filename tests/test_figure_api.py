@@ -95,3 +95,10 @@ def test_cli_figures_json(designed_index, capsys):
     assert indexer_main(["figures", "建会率", "--index", str(designed_index), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["results"][0]["value"] == 70.13
+
+
+def test_figures_sorted_by_value_come_largest_first(seed_searcher):
+    result = search_figures(seed_searcher, "职工", sort="value", per_page=50)
+    values = [hit.value for hit in result.hits]
+    assert len(values) > 10 and len(set(values)) > 5
+    assert values == sorted(values, reverse=True)
