@@ -24,6 +24,8 @@ import json
 import re
 import threading
 import time
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,7 @@ PASSAGES_PER_DOCUMENT = 3  # a document's best passages shown together; the rest
 GROUP_WINDOW_FACTOR = 3
 MAX_GROUP_WINDOW = 2000
 _MAX_RELAX_CHECKS = 16  # subsets tried when relaxing a query nothing matches whole
+MATCH_CACHE_ITEMS = 2_000_000  # scored passages kept for repeated queries (12 bytes each)
 
 
 class QueryError(ValueError):
@@ -551,17 +554,61 @@ def document_record(generation: Path, doc_id: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+class MatchCache:
+    """Scored matches of recent queries in one index generation, least recently used dropped first.
+
+    Scoring every match is the cost of a search; filters, sorting, paging and the facet counts are
+    applied to the scored list afterwards, so clicking a facet value, turning a page, changing the
+    sort or exporting the same query reuses it. Bounded by the passages held, not by the queries.
+    """
+
+    def __init__(self, max_items: int = MATCH_CACHE_ITEMS):
+        self.max_items = max_items
+        self._entries: OrderedDict[str, tuple[array, array]] = OrderedDict()
+        self._items = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: str) -> list[tuple[float, int]] | None:
+        """Return the (score, passage number) list of a query, best first, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+        return list(zip(*entry, strict=True))
+
+    def put(self, key: str, matches: list[tuple[float, int]]) -> None:
+        """Keep a query's scored matches (not when they alone exceed the bound)."""
+        if len(matches) > self.max_items:
+            return
+        entry = (array("d", [score for score, _ in matches]), array("I", [number for _, number in matches]))
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            if previous is not None:
+                self._items -= len(previous[0])
+            self._entries[key] = entry
+            self._items += len(matches)
+            while self._items > self.max_items:
+                _, dropped = self._entries.popitem(last=False)
+                self._items -= len(dropped[0])
+
+
 class Searcher:
     """Searches the current generation of an index directory; reopens when a new one is swapped in."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, *, cache_items: int = MATCH_CACHE_ITEMS):
         self.index_dir = Path(index_dir)
+        self._cache_items = cache_items
         self._lock = threading.Lock()
         self._generation: Path | None = None
         self._index = None
         self._duplicates: dict[str, list[str]] = {}
         self._postings: facet_sets.FacetPostings | None = None
         self._copy_docnums: frozenset[int] | None = None
+        self.matches = MatchCache(cache_items)
         self._local = threading.local()
         self._opened: list = []  # every Whoosh searcher opened, so close() can release their files
 
@@ -582,6 +629,7 @@ class Searcher:
                     self._duplicates = _read_duplicates(generation)
                     self._postings = None
                     self._copy_docnums = None
+                    self.matches = MatchCache(self._cache_items)
                     self._generation = generation
         return self._index, self._generation
 
@@ -686,13 +734,18 @@ class Searcher:
         if browsing:
             sort = "date"  # filters alone: list what they select, newest first
         copies = self.copy_docnums()
+        matches = self.matches
 
         def run(whoosh_query) -> list[tuple[float, int]]:
             """Score every match once: (score, document number), best first, copies left out."""
             if browsing:
                 return [(0.0, number) for number in sorted(postings.live - copies)]
-            everything = searcher.search(whoosh_query, limit=None, terms=False)
-            return [(score, number) for score, number in everything.top_n if number not in copies]
+            key = repr(whoosh_query)
+            scored = matches.get(key)
+            if scored is None:
+                scored = searcher.search(whoosh_query, limit=None, terms=False).top_n
+                matches.put(key, scored)
+            return [(score, number) for score, number in scored if number not in copies]
 
         # Optional single characters add nothing to the query itself: the proximity phrase of their
         # term ranks 稳就业 as written first, and expanding 稳* over the bigram channel is costly.

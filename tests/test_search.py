@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from indexer.search import Concept, QueryError, highlight, match_spans, parse_query, snippet
+from indexer.build import build
+from indexer.search import Concept, MatchCache, QueryError, Searcher, highlight, match_spans, parse_query, snippet
 
 
 def _texts(result) -> list[str]:
@@ -205,3 +206,54 @@ def test_a_single_character_cut_from_a_term_ranks_but_does_not_filter(designed_s
     assert [(concept.text, concept.optional) for concept in parsed.concepts] == [("稳", True), ("就业", False)]
     assert not parse_query("稳 就业").concepts[0].optional  # typed on its own, it is required
     assert designed_searcher.search("驿新建").total >= 1  # 驿 optional: 新建 alone still matches
+
+
+def _page(result) -> tuple:
+    return (result.total, [(hit.id, round(hit.score, 6), hit.snippet) for hit in result.hits], result.facets)
+
+
+def test_repeated_query_with_other_filters_and_pages_reuses_the_scoring(seed_index):
+    cached, fresh = Searcher(seed_index), Searcher(seed_index)
+    try:
+        first = cached.search("职工 工资")
+        assert cached.matches.misses == 1 and cached.matches.hits == 0
+        variations = [
+            {"query": "职工 工资"},
+            {"query": "职工 工资", "filters": {"city": ["滨州"]}},
+            {"query": "职工 工资", "page": 2, "per_page": 5},
+            {"query": "职工 工资", "sort": "date"},
+        ]
+        for variation in variations:
+            query = variation.pop("query")
+            again = cached.search(query, **variation)
+            fresh.matches = MatchCache()  # nothing cached: scored from the index
+            assert _page(again) == _page(fresh.search(query, **variation))
+        assert cached.matches.hits == len(variations) and cached.matches.misses == 1
+        assert _page(cached.search("职工 工资")) == _page(first) and first.total > 5
+    finally:
+        cached.close()
+        fresh.close()
+
+
+def test_match_cache_drops_the_least_recently_used_beyond_its_bound():
+    cache = MatchCache(max_items=5)
+    cache.put("a", [(2.0, 1), (1.0, 2)])
+    cache.put("b", [(3.0, 7), (1.5, 8), (0.5, 9)])
+    assert cache.get("a") == [(2.0, 1), (1.0, 2)]  # now the most recent
+    cache.put("c", [(1.0, 3)])  # 6 items > 5: "b" (least recently used) goes
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") == [(1.0, 3)]
+    cache.put("huge", [(1.0, number) for number in range(6)])  # larger than the bound: not kept
+    assert cache.get("huge") is None and cache.get("a") is not None
+
+
+def test_a_new_generation_starts_with_an_empty_match_cache(designed_docs, tmp_path):
+    build(designed_docs, tmp_path / "index")
+    searcher = Searcher(tmp_path / "index")
+    try:
+        assert searcher.search("劳动竞赛").total == 1
+        (designed_docs / "more.txt").write_text("滨州市总工会开展劳动竞赛活动。\n", encoding="utf-8")
+        build(designed_docs, tmp_path / "index")
+        assert searcher.search("劳动竞赛").total == 2
+        assert searcher.matches.hits == 0
+    finally:
+        searcher.close()

@@ -6,21 +6,24 @@ from pathlib import Path
 
 from flask import Flask
 
-from indexer.search import Searcher
+from indexer.search import MATCH_CACHE_ITEMS, Searcher
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app; ``INDEX_DIR`` names the index directory."""
+    """Create the app; ``INDEX_DIR`` names the index directory, ``MATCH_CACHE_ITEMS`` bounds the match cache."""
     app = Flask(__name__)
     app.config.from_mapping(
         INDEX_DIR="index",
+        MATCH_CACHE_ITEMS=MATCH_CACHE_ITEMS,
         MAX_CONTENT_LENGTH=64 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=3600,  # static assets: cached for an hour
     )
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
-    app.extensions["searcher"] = Searcher(Path(app.config["INDEX_DIR"]))
+    app.extensions["searcher"] = Searcher(
+        Path(app.config["INDEX_DIR"]), cache_items=max(0, int(app.config["MATCH_CACHE_ITEMS"]))
+    )
 
     from webapp import errors, figure_views, views
 

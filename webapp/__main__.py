@@ -10,6 +10,7 @@ from pathlib import Path
 import waitress
 
 from indexer.analysis import segmenter
+from indexer.search import MATCH_CACHE_ITEMS
 from webapp import create_app
 
 
@@ -20,12 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--cache-items",
+        type=int,
+        default=MATCH_CACHE_ITEMS,
+        help="scored passages kept for repeated queries, 12 bytes each (0: no cache)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.index.exists():
         print(f"error: no index at {args.index}; run: python -m indexer build --index {args.index}", file=sys.stderr)
         return 2
-    app = create_app({"INDEX_DIR": str(args.index)})
+    app = create_app({"INDEX_DIR": str(args.index), "MATCH_CACHE_ITEMS": args.cache_items})
     app.extensions["searcher"].searcher()  # open the index before the first request
     segmenter()  # and load jieba's dictionaries once, not on a user's request
     logging.getLogger("webapp").info("serving %s on http://%s:%d", args.index, args.host, args.port)
