@@ -2,6 +2,7 @@
 
 Usage:
     python bench/speed.py [--documents ../shared/corpus] [--scale N] [--skip-naive] [--rounds 3]
+                          [--workdir DIR [--serve-only]]
 
 Steps (all on this machine, loopback only):
 1. copy the documents into a scratch folder (with --scale N: N lightly varied copies, distinct ids);
@@ -257,6 +258,50 @@ def concurrent(urls: list[str], clients: int, rounds: int) -> dict:
     return {**summarise(times), "errors": errors[0], "requests_per_second": round(len(times) / wall, 1)}
 
 
+def build_report(args, report: dict, scratch: Path, documents: Path, size: int) -> None:
+    """Build ours (full, then nothing changed, then one document changed) and the naive index; add to report."""
+    build_ours = [
+        PYTHON,
+        "-m",
+        "indexer",
+        "build",
+        "--documents",
+        str(documents),
+        "--index",
+        str(scratch / "index"),
+        "--json",
+    ]
+    ours = timed(build_ours)
+    summary = json.loads(ours.pop("stdout"))
+    ours.update(
+        passages=summary["passages"],
+        documents=summary["documents"],
+        mb_per_s=round(size / 1e6 / ours["seconds"], 2),
+        documents_per_s=round(summary["documents"] / ours["seconds"], 1),
+        index_mb=folder_size(Path(summary["index_path"])),
+    )
+    report["build"] = ours
+    print(f"build (ours): {ours}", flush=True)
+
+    unchanged = timed(build_ours)
+    one = next(path for path in sorted(documents.rglob("*")) if path.suffix in (".md", ".txt"))
+    one.write_text(one.read_text(encoding="utf-8") + "\n新增一段：职工服务中心开展普惠服务。\n", encoding="utf-8")
+    changed = timed(build_ours)
+    report["incremental"] = {"nothing_changed_s": unchanged["seconds"], "one_changed_s": changed["seconds"]}
+    print(f"incremental: {report['incremental']}", flush=True)
+
+    if not args.skip_naive:
+        naive = timed([PYTHON, str(ROOT / "bench" / "naive.py"), "build", str(documents), str(scratch / "naive-index")])
+        lines = int(naive.pop("stdout").strip())
+        naive.update(
+            passages=lines,
+            mb_per_s=round(size / 1e6 / naive["seconds"], 2),
+            index_mb=folder_size(scratch / "naive-index"),
+        )
+        report["naive_build"] = naive
+        print(f"build (naive): {naive}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the results."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -265,58 +310,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=5201)
+    parser.add_argument("--workdir", type=Path, help="scratch folder to use and keep (default: a temporary one)")
+    parser.add_argument(
+        "--serve-only", action="store_true", help="measure serving only, over the index already built in --workdir"
+    )
     args = parser.parse_args(argv)
+    if args.serve_only and not (args.workdir and (args.workdir / "index" / "current").exists()):
+        parser.error("--serve-only needs --workdir holding a built index")
     report: dict = {"machine": machine(), "scale": args.scale}
     print(f"machine: {report['machine']}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="speed-") as scratch_name:
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+    scratch_folder = (
+        contextlib.nullcontext(str(args.workdir)) if args.workdir else tempfile.TemporaryDirectory(prefix="speed-")
+    )
+    with scratch_folder as scratch_name:
         scratch = Path(scratch_name)
         documents = scratch / "documents"
-        files, size = copy_documents(args.documents, documents, args.scale)
-        report["corpus"] = {"files": files, "mb": round(size / 1e6, 1)}
-        print(f"corpus: {files} files, {size / 1e6:.1f} MB", flush=True)
-
-        build_ours = [
-            PYTHON,
-            "-m",
-            "indexer",
-            "build",
-            "--documents",
-            str(documents),
-            "--index",
-            str(scratch / "index"),
-            "--json",
-        ]
-        ours = timed(build_ours)
-        summary = json.loads(ours.pop("stdout"))
-        ours.update(
-            passages=summary["passages"],
-            documents=summary["documents"],
-            mb_per_s=round(size / 1e6 / ours["seconds"], 2),
-            documents_per_s=round(summary["documents"] / ours["seconds"], 1),
-            index_mb=folder_size(Path(summary["index_path"])),
-        )
-        report["build"] = ours
-        print(f"build (ours): {ours}", flush=True)
-
-        unchanged = timed(build_ours)
-        one = next(path for path in sorted(documents.rglob("*")) if path.suffix in (".md", ".txt"))
-        one.write_text(one.read_text(encoding="utf-8") + "\n新增一段：职工服务中心开展普惠服务。\n", encoding="utf-8")
-        changed = timed(build_ours)
-        report["incremental"] = {"nothing_changed_s": unchanged["seconds"], "one_changed_s": changed["seconds"]}
-        print(f"incremental: {report['incremental']}", flush=True)
-
-        if not args.skip_naive:
-            naive = timed(
-                [PYTHON, str(ROOT / "bench" / "naive.py"), "build", str(documents), str(scratch / "naive-index")]
-            )
-            lines = int(naive.pop("stdout").strip())
-            naive.update(
-                passages=lines,
-                mb_per_s=round(size / 1e6 / naive["seconds"], 2),
-                index_mb=folder_size(scratch / "naive-index"),
-            )
-            report["naive_build"] = naive
-            print(f"build (naive): {naive}", flush=True)
+        if not args.serve_only:
+            files, size = copy_documents(args.documents, documents, args.scale)
+            report["corpus"] = {"files": files, "mb": round(size / 1e6, 1)}
+            print(f"corpus: {files} files, {size / 1e6:.1f} MB", flush=True)
+            build_report(args, report, scratch, documents, size)
+        manifest = json.loads((scratch / "index" / "current" / "manifest.json").read_text(encoding="utf-8"))
+        report["index"] = {
+            "passages": sum(entry.get("passages", 0) for entry in manifest["files"].values()),
+            "figures": sum(entry.get("figures", 0) for entry in manifest["files"].values()),
+        }
+        print(f"index: {report['index']}", flush=True)
 
         base = f"http://127.0.0.1:{args.port}"
         serve = [PYTHON, "-m", "webapp", "--index", str(scratch / "index"), "--port", str(args.port)]
@@ -340,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
             print(f"serve (ours) {name}: {report['serve'][name]}", flush=True)
 
-        if not args.skip_naive:
+        if not args.skip_naive and (scratch / "naive-index").exists():
             naive_url = f"http://127.0.0.1:{args.port + 1}"
             naive_server = Server(
                 [PYTHON, str(ROOT / "bench" / "naive.py"), "serve", str(scratch / "naive-index"), str(args.port + 1)],
@@ -357,7 +378,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"serve (naive): {report['naive_serve']}", flush=True)
             ours_api, naive_api_times = report["serve"]["api_sequential"], report["naive_serve"]["api_sequential"]
             report["ratios"] = {
-                "build_time": round(report["build"]["seconds"] / report["naive_build"]["seconds"], 2),
                 # First requests (ours scores from the index) against the naive build's repeated requests.
                 "api_p50_first": round(ours_api["first"]["p50"] / naive_api_times["repeat"]["p50"], 2),
                 "api_p95_first": round(ours_api["first"]["p95"] / naive_api_times["repeat"]["p95"], 2),
@@ -365,10 +385,13 @@ def main(argv: list[str] | None = None) -> int:
                 "api_p50_repeat": round(ours_api["repeat"]["p50"] / naive_api_times["repeat"]["p50"], 2),
                 "api_p95_repeat": round(ours_api["repeat"]["p95"] / naive_api_times["repeat"]["p95"], 2),
             }
+            if "build" in report and "naive_build" in report:
+                report["ratios"]["build_time"] = round(report["build"]["seconds"] / report["naive_build"]["seconds"], 2)
             print(f"ratios (ours / naive): {report['ratios']}", flush=True)
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / f"speed-x{args.scale}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    name = f"speed-x{args.scale}{'-serve' if args.serve_only else ''}.json"
+    (out / name).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

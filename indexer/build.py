@@ -8,7 +8,8 @@ Layout of an index directory::
 
 A build reads only files whose content hash changed since the current
 generation (and always everything when the schema version changed). It copies
-the current generation, deletes and re-adds what changed, commits, and only
+the current generation (hard links: Whoosh never rewrites a segment file, and
+files this module rewrites are replaced), deletes and re-adds what changed, commits, and only
 then points ``current`` at the new folder, so a reader never sees a half-built
 index. Unreadable files are skipped with their reason; the build goes on.
 
@@ -278,7 +279,7 @@ def _index_files(paths: list[Path], documents_dir: Path, generation: Path, hashe
                 figures.add(row)
                 figure_count += 1
             record_path = generation / DOCS_DIR / f"{document.doc_id}.json"
-            record_path.write_text(json.dumps(_document_record(document), ensure_ascii=False), encoding="utf-8")
+            _write_text(record_path, json.dumps(_document_record(document), ensure_ascii=False))
         files[source] = {
             "sha1": hashes[source],
             "documents": [document.doc_id for document in documents],
@@ -381,6 +382,20 @@ def _document_record(document: Document) -> dict:
     return record
 
 
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, destination)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write a file of a generation by atomic replacement (it may be a hard link shared with the previous one)."""
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def _new_generation_name() -> str:
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
     return f"gen-{stamp}-{uuid.uuid4().hex[:6]}"
@@ -452,7 +467,9 @@ def build(
 
     generation = index_dir / _new_generation_name()
     if reusable:
-        shutil.copytree(previous, generation)
+        # Hard links, not copies: Whoosh never rewrites a segment file, and everything a build rewrites
+        # here is replaced (new inode), so the previous generation stays intact for its readers.
+        shutil.copytree(previous, generation, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("*WRITELOCK"))
         ix = whoosh_index.open_dir(str(generation))
         figures_ix = whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX)
     else:
@@ -506,7 +523,7 @@ def build(
         "files": new_files,
         "skipped_files": sorted(skipped),
     }
-    (generation / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    _write_text(generation / MANIFEST, json.dumps(manifest, ensure_ascii=False))
     write_duplicates(generation, new_files)
     _swap_current(index_dir, generation)
     _remove_old_generations(index_dir, generation)
@@ -529,7 +546,7 @@ def write_duplicates(generation: Path, files: dict) -> dict[str, list[str]]:
             # The canonical copy: a dated one first (its metadata is richer), then the longest.
             ranks[doc_id] = (entry.get("dated", {}).get(doc_id, False), length)
     groups = duplicates.group(sketches, ranks)
-    (generation / DUPLICATES).write_text(json.dumps({"groups": groups}, ensure_ascii=False), encoding="utf-8")
+    _write_text(generation / DUPLICATES, json.dumps({"groups": groups}, ensure_ascii=False))
     return groups
 
 

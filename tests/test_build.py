@@ -111,3 +111,32 @@ def test_old_generations_and_leftovers_of_killed_builds_are_cleaned(designed_doc
     assert leftover.name not in generations and fresh.name in generations
     complete = [path for path in index_dir.glob("gen-*") if (path / "manifest.json").exists()]
     assert len(complete) == 3  # the current one and two for readers still on them
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_an_update_links_unchanged_segments_and_leaves_the_previous_generation_intact(
+    designed_docs: Path, tmp_path: Path
+):
+    index_dir = tmp_path / "index"
+    build(designed_docs, index_dir)
+    previous = current_generation(index_dir)
+    before = _snapshot(previous)
+    (designed_docs / "jining-news.txt").write_text("济宁市总工会开展职工书屋建设。\n", encoding="utf-8")
+    (designed_docs / "new.txt").write_text("滨州市总工会推进户外劳动者驿站建设。\n", encoding="utf-8")
+    build(designed_docs, index_dir)
+    generation = current_generation(index_dir)
+    assert generation != previous
+    assert _snapshot(previous) == before  # nothing written through a shared link
+    segment_files = [path for path in previous.glob("MAIN_*.pst")]
+    assert segment_files
+    for path in segment_files:
+        assert (generation / path.name).stat().st_ino == path.stat().st_ino  # linked, not copied
+    searcher = Searcher(index_dir)
+    try:
+        assert searcher.search("金秋助学").total == 0 and searcher.search("职工书屋").total == 1
+        assert searcher.search("户外劳动者驿站").total == 2
+    finally:
+        searcher.close()
