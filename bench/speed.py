@@ -317,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.serve_only and not (args.workdir and (args.workdir / "index" / "current").exists()):
         parser.error("--serve-only needs --workdir holding a built index")
+    if not args.serve_only and not args.documents.is_dir():
+        parser.error(f"no documents folder {args.documents}")
     report: dict = {"machine": machine(), "scale": args.scale}
     print(f"machine: {report['machine']}", flush=True)
     if args.workdir:
