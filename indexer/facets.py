@@ -40,14 +40,20 @@ def load(reader, facets: tuple[str, ...]) -> FacetPostings:
 
 
 def _column(reader, name: str, doc_count: int) -> tuple[str, ...]:
-    """Return a column's value for every document ("" where a segment left it out)."""
+    """Return a column's value for every document ("" where a segment left it out).
+
+    Each distinct value is kept once: a document's passages share its doc_id and date, and a million
+    passages would otherwise hold a million copies.
+    """
     column = reader.column_reader(name)
     found = []
+    distinct: dict[str, str] = {"": ""}
     for number in range(doc_count):
         try:
-            found.append(column[number] or "")
+            value = column[number] or ""
         except IndexError:  # a segment whose last documents had no value writes a shorter column
-            found.append("")
+            value = ""
+        found.append(distinct.setdefault(value, value))
     return tuple(found)
 
 
