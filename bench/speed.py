@@ -159,6 +159,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def summarise(values: list[float]) -> dict:
     """Return p50, p95 and max of milliseconds."""
+    if not values:
+        return {"n": 0}
     return {
         "p50": round(statistics.median(values), 1),
         "p95": round(percentile(values, 0.95), 1),
@@ -170,9 +172,10 @@ def summarise(values: list[float]) -> dict:
 class Server:
     """A web server started by this benchmark on loopback."""
 
-    def __init__(self, command: list[str], url: str):
+    def __init__(self, command: list[str], url: str, log: Path | None = None):
         self.url = url
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._log = log.open("ab") if log else subprocess.DEVNULL
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=self._log)
         started = time.perf_counter()
         deadline = started + 120
         while True:
@@ -195,17 +198,22 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
+        if self._log is not subprocess.DEVNULL:
+            self._log.close()
 
 
 def fetch(url: str) -> tuple[float, int]:
     """Return (milliseconds, status) of one GET."""
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(url, timeout=120) as response:
             response.read()
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code
+    except OSError as error:  # refused, reset or timed out: counted as an error, not a crash of the benchmark
+        print(f"request failed: {url[:120]}: {error!r}", file=sys.stderr, flush=True)
+        status = 599
     return (time.perf_counter() - started) * 1000, status
 
 
@@ -225,8 +233,10 @@ def sequential(urls: list[str], rounds: int) -> dict:
         for _ in range(passes):
             for url in urls:
                 milliseconds, status = fetch(url)
-                times.append(milliseconds)
-                errors += status >= 500
+                if status >= 500:
+                    errors += 1
+                else:  # a failed request is counted, not timed
+                    times.append(milliseconds)
     return {"first": summarise(first), "repeat": summarise(repeat), "errors": errors}
 
 
@@ -240,13 +250,12 @@ def concurrent(urls: list[str], clients: int, rounds: int) -> dict:
         for round_number in range(rounds):
             for index in range(len(urls)):
                 url = urls[(index + offset + round_number) % len(urls)]
-                try:
-                    milliseconds, status = fetch(url)
-                except OSError:
-                    milliseconds, status = 0.0, 599
+                milliseconds, status = fetch(url)
                 with lock:
-                    times.append(milliseconds)
-                    errors[0] += status >= 500
+                    if status >= 500:
+                        errors[0] += 1
+                    else:
+                        times.append(milliseconds)
 
     threads = [threading.Thread(target=worker, args=(number * 7,)) for number in range(clients)]
     started = time.perf_counter()
@@ -354,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
             ("figures_sequential", [], lambda: sequential(query_urls(base, "/api/figures", filters=False), 1)),
         ]
         for name, options, measure in phases:
-            server = Server(serve + options, base)
+            server = Server(serve + options, base, log=scratch / "server.log")
             try:
                 report["serve"][name] = measure()
                 report["serve"].setdefault("ready_s", server.ready_seconds)

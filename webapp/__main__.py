@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import sys
 from pathlib import Path
 
@@ -12,6 +13,16 @@ import waitress
 from indexer.analysis import segmenter
 from indexer.search import MATCH_CACHE_ITEMS
 from webapp import create_app
+
+
+def _raise_open_file_limit() -> None:
+    """Allow as many open files as the system lets us: every serving thread's searcher opens each segment's files."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+        except (ValueError, OSError):
+            logging.getLogger("webapp").warning("could not raise the open-file limit above %d", soft)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     app.extensions["searcher"].searcher()  # open the index before the first request
     segmenter()  # and load jieba's dictionaries once, not on a user's request
     logging.getLogger("webapp").info("serving %s on http://%s:%d", args.index, args.host, args.port)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="union-search")
+    _raise_open_file_limit()
+    # poll(), not select(): select() fails on descriptors above 1024, which a large index (many segments,
+    # each file opened by every thread's searcher) reaches; the server then stopped.
+    waitress.serve(
+        app, host=args.host, port=args.port, threads=args.threads, ident="union-search", asyncore_use_poll=True
+    )
     return 0
 
 
