@@ -78,8 +78,13 @@ def group(sketches: dict[str, list[int]], ranks: dict[str, object]) -> dict[str,
         return doc_id
 
     for (first, second), count in shared.items():
-        if count >= 8 and near_duplicates(sketches[first], sketches[second]):
-            parent[root(first)] = root(second)
+        if count < 8:
+            continue
+        first_root, second_root = root(first), root(second)
+        # Already one group through other members: no comparison needed (many copies of one
+        # document would otherwise compare every pair).
+        if first_root != second_root and near_duplicates(sketches[first], sketches[second]):
+            parent[first_root] = second_root
     members: dict[str, list[str]] = defaultdict(list)
     for doc_id in sketches:
         members[root(doc_id)].append(doc_id)

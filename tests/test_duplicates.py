@@ -42,6 +42,23 @@ def test_group_picks_the_best_ranked_as_canonical():
     assert group(sketches, dated_first) == {"a": ["b"]}
 
 
+def test_many_copies_of_one_document_are_one_group_compared_once_each(monkeypatch):
+    import indexer.duplicates as duplicates_module
+
+    calls = []
+
+    def counting(first, second):
+        calls.append((first, second))
+        return near_duplicates(first, second)
+
+    monkeypatch.setattr(duplicates_module, "near_duplicates", counting)
+    sketches = {f"copy{number}": sketch(REPORT) for number in range(6)}
+    sketches["other"] = sketch("完全不同的另一篇文章，讲的是安全生产月活动。" * 3)
+    groups = group(sketches, {doc_id: 1 for doc_id in sketches})
+    assert groups == {"copy0": [f"copy{number}" for number in range(1, 6)]}
+    assert len(calls) == 5  # one comparison joins each copy; the other 10 pairs are already one group
+
+
 def test_results_never_show_the_same_text_twice(tmp_path: Path):
     documents = tmp_path / "documents"
     documents.mkdir()
