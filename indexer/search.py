@@ -36,6 +36,7 @@ from indexer import analysis, lexicon, metadata
 from indexer import facets as facet_sets
 from indexer.build import current_generation
 from indexer.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
+from indexer.phrase import ContiguousPhrase
 from indexer.schema import FACETS, FIGURES_INDEX, SCHEMA_VERSION
 
 MAX_QUERY_CHARS = 500
@@ -354,13 +355,13 @@ def _channel_query(text: str, *, title_only: bool, boost: float, channels: Chann
         if len(tokens) == 1:
             parts.append(Q.Term(name, tokens[0], boost=2.0 * boost))
         elif tokens:
-            parts.append(Q.Phrase(name, tokens, boost=2.0 * boost))
+            parts.append(ContiguousPhrase(name, tokens, boost=2.0 * boost))
     grams = analysis.bigrams(text)
     for name in gram_fields:
         if len(grams) == 1 and len(grams[0]) == 1:
             parts.append(Q.Or([Q.Term(name, grams[0], boost=boost), Q.Prefix(name, grams[0], boost=boost)]))
         elif grams:
-            parts.append(Q.Phrase(name, grams, boost=boost))
+            parts.append(ContiguousPhrase(name, grams, boost=boost))
     return Q.Or(parts) if parts else Q.NullQuery
 
 
@@ -380,7 +381,7 @@ def concept_query(concept: Concept, channels: Channels = PASSAGE_CHANNELS) -> Q.
 def _proximity_query(parsed: ParsedQuery) -> Q.Query | None:
     """Reward passages holding a whole multi-word term as written."""
     parts = [
-        Q.Phrase("grams", analysis.bigrams(phrase), boost=PHRASE_BOOST)
+        ContiguousPhrase("grams", analysis.bigrams(phrase), boost=PHRASE_BOOST)
         for phrase in parsed.phrases
         if len(analysis.bigrams(phrase)) > 1
     ]
