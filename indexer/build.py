@@ -309,15 +309,16 @@ def _worker(number: int, paths: list[Path], documents_dir: Path, generation: Pat
         queue.put(("done", number, result))
 
 
-def _partition(paths: list[Path], parts: int) -> list[list[Path]]:
-    """Split files into shares of about equal bytes (largest first to the lightest share); keep the order within."""
+def _partition(sizes: dict[Path, int], parts: int) -> list[list[Path]]:
+    """Split files (path → bytes, in index order) into shares of about equal bytes, largest first to the
+    lightest share; keep the order within each share."""
     shares: list[list[Path]] = [[] for _ in range(parts)]
     loads = [0] * parts
-    order = {path: number for number, path in enumerate(paths)}
-    for path in sorted(paths, key=lambda path: (-path.stat().st_size, order[path])):
+    order = {path: number for number, path in enumerate(sizes)}
+    for path in sorted(sizes, key=lambda path: (-sizes[path], order[path])):
         lightest = loads.index(min(loads))
         shares[lightest].append(path)
-        loads[lightest] += path.stat().st_size
+        loads[lightest] += sizes[path]
     return [sorted(share, key=order.__getitem__) for share in shares if share]
 
 
@@ -495,9 +496,9 @@ def build(
             new_files[source] = old_files[source]
             if "skipped" in old_files[source]:
                 skipped.append((source, old_files[source]["skipped"]))
-        total_bytes = sum(path.stat().st_size for path in to_read)
-        processes = workers if workers is not None else (_WORKERS if total_bytes >= _PARALLEL_MIN_BYTES else 1)
-        shares = _partition(to_read, max(1, processes))
+        sizes = {path: path.stat().st_size for path in to_read}
+        processes = workers if workers is not None else (_WORKERS if sum(sizes.values()) >= _PARALLEL_MIN_BYTES else 1)
+        shares = _partition(sizes, max(1, processes))
         if len(shares) > 1:
             results = _index_in_parallel(shares, documents_dir, generation, hashes, progress, len(to_read))
         else:

@@ -4,8 +4,8 @@ Whoosh's own writer sends every posting through a tuple in an external sort
 (pickled to temporary runs once it holds 256 MB), then looks every posting's
 field length up again from the column it has just written. Here document
 numbers only grow, so each term's postings arrive already in order: they are
-kept per term in compact arrays as documents are added, and written once, term
-by term, through the codec's own field and per-document writers. Readers see
+kept per term in lists as documents are added, and written once, term by term,
+a block at a time, through the codec's own field and per-document writers. Readers see
 ordinary Whoosh segments (the tests compare both writers posting by posting).
 
 Positions-only text fields whose analyzer is one of ours (``analysis._SpanTokenizer``) are

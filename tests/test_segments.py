@@ -97,7 +97,7 @@ def test_segment_builder_splits_long_posting_lists_into_blocks(tmp_path: Path):
         assert [docnum for docnum, _, _ in _postings(ours, "grams", "协商".encode())] == list(range(300))
 
 
-def _results(index_dir: Path, query: str, **filters) -> list[tuple[str, str]]:
+def _results(index_dir: Path, query: str, **filters) -> tuple[list[tuple[str, str]], int, dict]:
     searcher = Searcher(index_dir)
     try:
         result = searcher.search(query, filters=filters, per_page=50)
