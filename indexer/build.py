@@ -38,11 +38,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import MERGE_SMALL
 
-from indexer import duplicates
+from indexer import duplicates, postarrays
 from indexer.documents import Document, load_documents
 from indexer.figures import figures_by_passage
 from indexer.read import SUPPORTED_SUFFIXES, ReadError, source_name
-from indexer.schema import FIGURES_INDEX, SCHEMA_VERSION, make_figure_schema, make_schema
+from indexer.schema import ARRAY_FIELDS, FIGURES_INDEX, SCHEMA_VERSION, make_figure_schema, make_schema
 from indexer.segments import SegmentBuilder
 
 CURRENT = "current"
@@ -228,14 +228,17 @@ def figure_fields(document: Document) -> list[dict]:
 class _Segments:
     """New segments of one index, written by one process; a segment is closed every so many postings."""
 
-    def __init__(self, ix):
+    def __init__(self, ix, array_fields: tuple[str, ...] = ()):
         self._ix = ix
+        self._array_fields = array_fields
         self._builder: SegmentBuilder | None = None
         self.done: list = []
 
     def add(self, row: dict) -> None:
         if self._builder is None:
-            self._builder = SegmentBuilder(self._ix.storage, self._ix.indexname, self._ix.schema)
+            self._builder = SegmentBuilder(
+                self._ix.storage, self._ix.indexname, self._ix.schema, array_fields=self._array_fields
+            )
         self._builder.add_document({key: value for key, value in row.items() if value != ""})
         if self._builder.posting_count >= _SEGMENT_POSTINGS:
             self.done.append(self._builder.finish())
@@ -253,7 +256,7 @@ def _index_files(paths: list[Path], documents_dir: Path, generation: Path, hashe
 
     Returns the manifest entries, the skipped files and the new (uncommitted) segments.
     """
-    passages = _Segments(whoosh_index.open_dir(str(generation)))
+    passages = _Segments(whoosh_index.open_dir(str(generation)), ARRAY_FIELDS)
     figures = _Segments(whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX))
     files: dict = {}
     skipped: list[tuple[str, str]] = []
@@ -365,6 +368,18 @@ def _index_in_parallel(
 def _commit(writer, new_segments: list) -> None:
     """Commit a writer's deletions with the new segments added (small old segments merged, as Whoosh does)."""
     writer.commit(mergetype=lambda writer, segments: MERGE_SMALL(writer, segments) + list(new_segments))
+
+
+def complete_arrays(generation: Path) -> int:
+    """Write the postings arrays of passage segments that lack them (those Whoosh merged); return how many."""
+    written = 0
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        for leaf, segment, _ in postarrays.segments(reader):
+            path = generation / postarrays.file_name(segment)
+            if not path.exists():
+                postarrays.write(path, leaf.doc_count_all(), postarrays.derive(leaf, ARRAY_FIELDS))
+                written += 1
+    return written
 
 
 def _document_record(document: Document) -> dict:
@@ -511,6 +526,7 @@ def build(
             summary.files_read += result["read"]
         _commit(writer, [segment for result in results for segment in result["segments"]])
         _commit(figures_writer, [segment for result in results for segment in result["figure_segments"]])
+        complete_arrays(generation)
     except BaseException:
         for open_writer in (writer, figures_writer):
             if not open_writer.is_closed:

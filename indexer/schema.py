@@ -15,9 +15,13 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
+
+# Passage fields also written as flat arrays beside each segment (``postarrays``), which the fast
+# matcher scores with numpy.
+ARRAY_FIELDS = ("text", "grams", "head", "head_grams")
 
 
 def make_schema() -> fields.Schema:

@@ -32,7 +32,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
-from indexer import analysis, lexicon, metadata
+from indexer import analysis, fastmatch, lexicon, metadata
 from indexer import facets as facet_sets
 from indexer.build import current_generation
 from indexer.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
@@ -608,6 +608,7 @@ class Searcher:
         self._index = None
         self._duplicates: dict[str, list[str]] = {}
         self._postings: facet_sets.FacetPostings | None = None
+        self._arrays: fastmatch.Arrays | None = None
         self._copy_docnums: frozenset[int] | None = None
         self.matches = MatchCache(cache_items)
         self._local = threading.local()
@@ -629,6 +630,7 @@ class Searcher:
                     self._index = whoosh_index.open_dir(str(generation))
                     self._duplicates = _read_duplicates(generation)
                     self._postings = None
+                    self._arrays = None
                     self._copy_docnums = None
                     self.matches = MatchCache(self._cache_items)
                     self._generation = generation
@@ -667,16 +669,36 @@ class Searcher:
     def __del__(self):
         self.close()
 
+    def _once(self, name: str, load):
+        """Return a value kept per generation in attribute ``name``, loaded once from this thread's searcher."""
+        searcher = self.searcher()
+        value = getattr(self, name)
+        if value is None:
+            with self._lock:
+                if getattr(self, name) is None:
+                    setattr(self, name, load(searcher))
+                value = getattr(self, name)
+        return value
+
     def facet_postings(self) -> facet_sets.FacetPostings:
         """Return the facet postings of the current generation (read once per generation)."""
+        return self._once("_postings", lambda searcher: facet_sets.load(searcher.reader(), FACETS))
+
+    def arrays(self) -> fastmatch.Arrays:
+        """Return the postings arrays of the current generation (opened once per generation)."""
+        return self._once("_arrays", lambda searcher: fastmatch.Arrays(self._generation, searcher.reader()))
+
+    def scored(self, whoosh_query: Q.Query) -> list[tuple[float, int]]:
+        """Return (score, passage number) of every match of a query, best first (Whoosh's order).
+
+        Scored over the postings arrays with numpy (``fastmatch``); Whoosh's own matchers score what
+        that does not handle.
+        """
         searcher = self.searcher()
-        postings = self._postings
-        if postings is None:
-            with self._lock:
-                if self._postings is None:
-                    self._postings = facet_sets.load(searcher.reader(), FACETS)
-                postings = self._postings
-        return postings
+        try:
+            return fastmatch.FastMatcher(self.arrays(), searcher).scored(whoosh_query)
+        except fastmatch.Unsupported:
+            return searcher.search(whoosh_query, limit=None, terms=False).top_n
 
     def copy_docnums(self) -> frozenset[int]:
         """Return the document numbers of the passages of duplicate copies (never shown)."""
@@ -744,7 +766,7 @@ class Searcher:
             key = repr(whoosh_query)
             scored = matches.get(key)
             if scored is None:
-                scored = searcher.search(whoosh_query, limit=None, terms=False).top_n
+                scored = self.scored(whoosh_query)
                 matches.put(key, scored)
             return [(score, number) for score, number in scored if number not in copies]
 

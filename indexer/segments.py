@@ -10,19 +10,23 @@ ordinary Whoosh segments (the tests compare both writers posting by posting).
 
 Positions-only text fields whose analyzer is one of ours (``analysis._SpanTokenizer``) are
 tokenised straight from their spans, without Whoosh's token objects; every
-other field goes through ``field.index`` exactly as Whoosh does it.
+other field goes through ``field.index`` exactly as Whoosh does it. The span
+fields named in ``array_fields`` are also written as flat arrays beside the
+segment (``postarrays``), for the fast matcher.
 """
 
 from __future__ import annotations
 
 import functools
 from array import array
+from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.formats import Positions
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from indexer import postarrays
 from indexer.analysis import _SpanTokenizer
 
 
@@ -42,19 +46,25 @@ class SegmentBuilder:
     (see ``build._commit``).
     """
 
-    def __init__(self, storage, indexname: str, schema, codec: W3Codec | None = None):
+    def __init__(
+        self, storage, indexname: str, schema, codec: W3Codec | None = None, array_fields: tuple[str, ...] = ()
+    ):
         self.storage = storage
         self.schema = schema
         self.codec = codec or W3Codec()
         self.segment = self.codec.new_segment(storage, indexname)
         self._perdoc = self.codec.per_document_writer(storage, self.segment)
-        # field name → term → (document numbers, weights, encoded values). Terms are str in span
-        # fields (encoded once, when written) and bytes elsewhere; span fields keep frequencies,
-        # multiplied by the field boost when written.
+        # field name → term → (document numbers, weights, encoded values); in span fields
+        # (document numbers, frequencies, positions), all array("I"), encoded when written. Terms
+        # are str in span fields (encoded once, when written) and bytes elsewhere.
         self._postings: dict[str, dict[str | bytes, tuple[list, list, list]]] = {}
         # field name → document number → field length (as Whoosh records it)
         self._lengths: dict[str, array] = {}
         self._span_fields = {name for name, field in schema.items() if field.indexed and _span_field(field)}
+        unknown = set(array_fields) - self._span_fields
+        if unknown:
+            raise ValueError(f"array fields must be positional span fields: {sorted(unknown)}")
+        self._array_fields = tuple(array_fields)
         self.doc_count = 0
         self.posting_count = 0
 
@@ -101,10 +111,10 @@ class SegmentBuilder:
         for text, found in seen.items():
             entry = terms.get(text)
             if entry is None:
-                entry = terms[text] = ([], [], [])
+                entry = terms[text] = (array("I"), array("I"), array("I"))
             entry[0].append(docnum)
             entry[1].append(len(found))
-            entry[2].append(_encode_position(found[0]) if len(found) == 1 else _POSITIONS.encode(found))
+            entry[2].extend(found)
         self.posting_count += len(seen)
         return count if field.scorable else 0
 
@@ -125,6 +135,13 @@ class SegmentBuilder:
     def finish(self):
         """Write the postings and per-document files; return the Whoosh segment (not yet committed)."""
         self._perdoc.close()
+        if self._array_fields:
+            arrays = {
+                name: postarrays.field_arrays(self._postings.get(name, {}), self._lengths.get(name, ()), self.doc_count)
+                for name in self._array_fields
+            }
+            path = Path(self.storage.folder) / postarrays.file_name(self.segment)
+            postarrays.write(path, self.doc_count, arrays)
         writer = self.codec.field_writer(self.storage, self.segment)
         try:
             for name in sorted(self._postings):
@@ -134,9 +151,12 @@ class SegmentBuilder:
                 lengths = self._lengths[name]
                 boost = field.format.field_boost if name in self._span_fields else 1.0
                 # str terms sort as their UTF-8 bytes do (code point order).
+                spans = name in self._span_fields
                 for term in sorted(terms):
                     docnums, weights, values = terms[term]
                     writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
+                    if spans:
+                        values = _encode_positions(weights, values)
                     weights = array("f", weights if boost == 1.0 else [weight * boost for weight in weights])
                     _fill_blocks(writer._postwriter, array("I", docnums), weights, values, lengths)
                     writer.finish_term()
@@ -171,6 +191,19 @@ def _fill_blocks(postings, docnums: array, weights: array, values: list, lengths
 
 
 _POSITIONS = Positions()
+
+
+def _encode_positions(tfs: array, positions: array) -> list[bytes]:
+    """Return each posting's positions as ``Positions`` encodes them."""
+    values = []
+    start = 0
+    for tf in tfs:
+        if tf == 1:
+            values.append(_encode_position(positions[start]))
+        else:
+            values.append(_POSITIONS.encode(positions[start : start + tf]))
+        start += tf
+    return values
 
 
 @functools.lru_cache(maxsize=65536)

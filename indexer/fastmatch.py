@@ -1,0 +1,246 @@
+"""Score a passage query over the postings arrays with numpy: Whoosh's matches and scores, faster.
+
+Whoosh scores a query by walking a tree of matchers one document at a time in Python; at a million
+passages a common word costs seconds. Here each node of the same query tree is evaluated over whole
+posting lists at once, segment by segment, from the arrays ``postarrays`` writes beside each segment:
+
+- ``Term``: BM25F exactly as Whoosh's ``BM25FScorer`` computes it (Whoosh's own idf and average field
+  length, the field length byte Whoosh records), times the term's boost;
+- ``ContiguousPhrase`` (slop 1): documents holding every word, then positions shifted by each word's
+  offset and intersected; scored as the sum of its words' scores, times its boost (as Whoosh's
+  intersection matcher under ``SpanNear2`` does);
+- ``Or`` sums the scores of the parts that match; ``And`` keeps documents all parts match and sums;
+  ``AndMaybe`` adds the optional part's score where it matches; ``AndNot`` drops documents the second
+  part matches.
+
+Any other query (prefix, wildcard, ranges, another weighting), a field without arrays, or a segment
+without its arrays file raises ``Unsupported``, and the caller asks Whoosh. The result is Whoosh's
+``search(q, limit=None).top_n``: (score, document number), best first, ties by document number.
+``tests/test_fastmatch.py`` compares both on many queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as Q
+from whoosh import scoring
+from whoosh.query.qcore import _NullQuery
+
+from indexer import postarrays
+from indexer.phrase import ContiguousPhrase
+
+# Positions are below 2**32 (a passage's token count); a (document, start) pair is one int64 key.
+_SHIFT = np.int64(32)
+
+
+class Unsupported(Exception):
+    """The query (or index) needs Whoosh's own matchers."""
+
+
+@dataclass
+class _Segment:
+    postings: postarrays.SegmentPostings
+    offset: int
+    deleted: np.ndarray | None
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+class Arrays:
+    """The postings arrays of one generation's passage segments, opened once and shared by all threads."""
+
+    def __init__(self, generation: Path, reader):
+        self.segments: list[_Segment] = []
+        self.complete = True
+        for leaf, segment, offset in postarrays.segments(reader):
+            path = Path(generation) / postarrays.file_name(segment)
+            if not path.exists():
+                self.complete = False
+                continue
+            deleted = segment.deleted_docs() if leaf.has_deletions() else None
+            mask = np.array(sorted(deleted), dtype=np.int64) if deleted else None
+            self.segments.append(_Segment(postarrays.SegmentPostings(path), offset, mask))
+
+
+class FastMatcher:
+    """Evaluates queries over a generation's arrays, with statistics from a Whoosh searcher of it."""
+
+    def __init__(self, arrays: Arrays, whoosh_searcher):
+        self._searcher = whoosh_searcher
+        self.segments = arrays.segments
+        weighting = whoosh_searcher.weighting
+        self.complete = arrays.complete and type(weighting) is scoring.BM25F
+        self._weighting = weighting
+        self._stats: dict[tuple[str, str], tuple[float, float]] = {}
+
+    def scored(self, query: Q.Query) -> list[tuple[float, int]]:
+        """Return (score, document number) of every match, best first; raises ``Unsupported``."""
+        if not self.complete:
+            raise Unsupported("segments without postings arrays")
+        numbers, scores = [], []
+        for segment in self.segments:
+            docs, values = self._evaluate(query, segment)
+            if segment.deleted is not None and docs.size:
+                keep = ~np.isin(docs, segment.deleted, assume_unique=True)
+                docs, values = docs[keep], values[keep]
+            numbers.append(docs + segment.offset)
+            scores.append(values)
+        if not numbers:
+            return []
+        docs, values = np.concatenate(numbers), np.concatenate(scores)
+        order = np.lexsort((docs, -values))
+        return list(zip(values[order].tolist(), docs[order].tolist(), strict=True))
+
+    # ------------------------------------------------------------ nodes
+
+    def _evaluate(self, node, segment: _Segment) -> tuple[np.ndarray, np.ndarray]:
+        kind = type(node)
+        if isinstance(node, _NullQuery):
+            return _EMPTY
+        if kind is Q.Term:
+            return self._term(node.fieldname, node.text, node.boost, segment)
+        if kind is ContiguousPhrase:
+            return self._phrase(node, segment)
+        if kind in (Q.Or, Q.And) and node.boost == 1.0:
+            parts = [self._evaluate(sub, segment) for sub in node.subqueries]
+            if not parts:
+                return _EMPTY
+            return _union(parts, segment.postings.doc_count) if kind is Q.Or else _intersection(parts)
+        if kind is Q.AndMaybe and node.boost == 1.0:
+            docs, values = self._evaluate(node.a, segment)
+            if docs.size:
+                extra_docs, extra = self._evaluate(node.b, segment)
+                _, mine, theirs = np.intersect1d(docs, extra_docs, assume_unique=True, return_indices=True)
+                values = values.copy()
+                values[mine] += extra[theirs]
+            return docs, values
+        if kind is Q.AndNot and node.boost == 1.0:
+            docs, values = self._evaluate(node.a, segment)
+            if docs.size:
+                gone, _ = self._evaluate(node.b, segment)
+                keep = ~np.isin(docs, gone, assume_unique=True)
+                docs, values = docs[keep], values[keep]
+            return docs, values
+        raise Unsupported(f"{kind.__name__} query")
+
+    def _field(self, name: str, segment: _Segment) -> postarrays.FieldPostings:
+        field = segment.postings.fields.get(name)
+        if field is None:
+            raise Unsupported(f"field {name} has no postings arrays")
+        return field
+
+    def _statistics(self, fieldname: str, text: str) -> tuple[float, float]:
+        """Return (idf, average field length) as Whoosh's BM25F scorer takes them."""
+        key = (fieldname, text)
+        found = self._stats.get(key)
+        if found is None:
+            searcher = self._searcher
+            if not searcher.schema[fieldname].scorable:
+                raise Unsupported(f"field {fieldname} is not scorable")
+            found = self._stats[key] = (searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1)
+        return found
+
+    def _term_scores(self, fieldname: str, text: str, field, number: int, chosen=None) -> tuple[np.ndarray, np.ndarray]:
+        """Return (documents, BM25F scores) of a term's postings (``chosen`` ones only, when given)."""
+        docs, tfs = field.postings(number)
+        if chosen is not None:
+            docs, tfs = docs[chosen], tfs[chosen]
+        idf, average = self._statistics(fieldname, text)
+        weighting = self._weighting
+        b = weighting._field_B.get(fieldname, weighting.B)
+        k1 = weighting.K1
+        boost = self._searcher.schema[fieldname].format.field_boost
+        # Whoosh keeps weights as float32 (frequency × field boost) and computes in doubles.
+        weights = (tfs.astype(np.float32) * np.float32(boost)).astype(np.float64)
+        lengths = field.lengths[docs].astype(np.float64)
+        scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average)))
+        return docs.astype(np.int64), scores
+
+    def _term(self, fieldname: str, text, boost: float, segment: _Segment):
+        field = self._field(fieldname, segment)
+        term = self._searcher.schema[fieldname].to_bytes(text)
+        number = field.find(term)
+        if number < 0:
+            return _EMPTY
+        docs, scores = self._term_scores(fieldname, _as_text(text), field, number)
+        return docs, scores * boost if boost != 1.0 else scores
+
+    def _phrase(self, node: ContiguousPhrase, segment: _Segment):
+        if node.slop != 1 or not node.words:
+            raise Unsupported("phrase with slop")
+        field = self._field(node.fieldname, segment)
+        schema_field = self._searcher.schema[node.fieldname]
+        numbers = []
+        for word in node.words:
+            number = field.find(schema_field.to_bytes(word))
+            if number < 0:
+                return _EMPTY
+            numbers.append(number)
+        # Documents holding every word, rarest list first.
+        candidates = None
+        for number in sorted(set(numbers), key=lambda n: field.post_starts[n + 1] - field.post_starts[n]):
+            docs, _ = field.postings(number)
+            candidates = docs.astype(np.int64) if candidates is None else _common(candidates, docs)
+            if not candidates.size:
+                return _EMPTY
+        # A start s matches when word i is at s + i for every i: keys (document, position + last - i).
+        last = len(numbers) - 1
+        starts = None
+        chosen_of = {}
+        for offset, number in enumerate(numbers):
+            chosen = chosen_of.get(number)
+            if chosen is None:
+                docs, _ = field.postings(number)
+                chosen = chosen_of[number] = np.searchsorted(docs, candidates)
+            owner, positions = field.positions_of(number, chosen)
+            keys = (candidates[owner] << _SHIFT) | (positions.astype(np.int64) + (last - offset))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            if not starts.size:
+                return _EMPTY
+        matched = np.unique(starts >> _SHIFT)
+        where = np.searchsorted(candidates, matched)
+        total = np.zeros(matched.size, dtype=np.float64)
+        for word, number in zip(node.words, numbers, strict=True):
+            _, scores = self._term_scores(node.fieldname, _as_text(word), field, number, chosen_of[number][where])
+            total += scores
+        return matched, total * node.boost if node.boost != 1.0 else total
+
+
+def _as_text(text) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
+
+
+def _common(docs: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Return the documents of ``docs`` also in ``other`` (both ascending, unique)."""
+    place = np.searchsorted(other, docs)
+    place[place == other.size] = 0
+    return docs[other[place] == docs] if other.size else docs[:0]
+
+
+def _union(parts, doc_count: int) -> tuple[np.ndarray, np.ndarray]:
+    parts = [part for part in parts if part[0].size]
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    matched = np.zeros(doc_count, dtype=bool)
+    totals = np.zeros(doc_count, dtype=np.float64)
+    for docs, scores in parts:
+        matched[docs] = True
+        totals[docs] += scores
+    docs = np.flatnonzero(matched)
+    return docs, totals[docs]
+
+
+def _intersection(parts) -> tuple[np.ndarray, np.ndarray]:
+    docs, scores = parts[0]
+    for other_docs, other_scores in parts[1:]:
+        if not docs.size:
+            return _EMPTY
+        docs, mine, theirs = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
+        scores = scores[mine] + other_scores[theirs]
+    return docs, scores

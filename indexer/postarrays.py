@@ -1,0 +1,223 @@
+"""Postings of the positional text fields as flat arrays, one file beside each Whoosh segment.
+
+Whoosh reads postings a block of 128 at a time, unpickles every posting's positions on its own and
+walks its matchers one document at a time in Python: at a million passages a common word cost
+seconds per query. The same postings as flat arrays let ``fastmatch`` score whole posting lists
+with numpy. The Whoosh segment stays the index of record (stored fields, columns, figures,
+more-like-this, any query the fast matcher does not handle); this file only repeats what its
+postings say, in another layout.
+
+One file per segment, ``<segment id>.fpst`` (so Whoosh's own clean-up removes it with its segment):
+``MAGIC``, the length of a JSON header, the header, then the arrays it names, 8-byte aligned. Per
+field:
+
+- ``keys``: a 64-bit hash of each term (blake2b of its UTF-8 bytes), sorted; ``term_ends`` and
+  ``blob``: the terms themselves, to confirm a hash match;
+- ``post_starts``: where each term's postings begin in ``docnums``/``tfs`` (one more than terms);
+- ``docnums``: segment document numbers, ascending per term; ``tfs``: occurrences in the document;
+- ``pos_starts``: where each term's positions begin in ``positions`` (a posting's positions follow
+  one another, ``tf`` of them, ascending);
+- ``lengths``: every document's field length as Whoosh records it (one byte, lossy).
+
+Integer arrays take the narrowest unsigned type their values fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import os
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+MAGIC = b"FASTPST1"
+SUFFIX = "fpst"
+_ALIGN = 8
+
+
+def file_name(segment) -> str:
+    """Return the file name of a segment's arrays (inside the index folder)."""
+    return f"{segment.segment_id()}.{SUFFIX}"
+
+
+def segments(reader) -> list[tuple]:
+    """Return (segment reader, segment, first document number) of an index reader's segments."""
+    return [(leaf, leaf.segment(), offset) for leaf, offset in reader.leaf_readers() if leaf.segment() is not None]
+
+
+def term_key(term: bytes) -> int:
+    """Return the 64-bit key a term is found by."""
+    return int.from_bytes(hashlib.blake2b(term, digest_size=8).digest(), "little")
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Return non-negative integers in the narrowest unsigned type that holds them."""
+    top = int(values.max()) if values.size else 0
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if top <= np.iinfo(kind).max:
+            return values.astype(kind, copy=False)
+    return values.astype(np.uint64, copy=False)
+
+
+def _concat(parts: list, dtype) -> np.ndarray:
+    return np.concatenate([np.frombuffer(part, dtype=dtype) for part in parts]) if parts else np.zeros(0, dtype)
+
+
+def field_arrays(terms: dict, lengths, doc_count: int) -> dict[str, np.ndarray]:
+    """Return one field's arrays.
+
+    ``terms`` maps a term (str or UTF-8 bytes) to ``(docnums, tfs, positions)``: ``array("I")``
+    each, docnums ascending, every posting's positions in order. ``lengths`` holds the field length
+    of each document (as Whoosh records it), ``doc_count`` documents in all.
+    """
+    encoded = [(term.encode("utf-8") if isinstance(term, str) else term, entry) for term, entry in terms.items()]
+    keyed = sorted(((term_key(term), term, entry) for term, entry in encoded), key=lambda item: (item[0], item[1]))
+    keys = np.array([key for key, _, _ in keyed], dtype=np.uint64)
+    blob = b"".join(term for _, term, _ in keyed)
+    term_ends = np.cumsum([len(term) for _, term, _ in keyed], dtype=np.int64)
+    docnum_parts = [entry[0] for _, _, entry in keyed]
+    tf_parts = [entry[1] for _, _, entry in keyed]
+    position_parts = [entry[2] for _, _, entry in keyed]
+    post_starts = np.zeros(len(keyed) + 1, dtype=np.int64)
+    np.cumsum([len(part) for part in docnum_parts], out=post_starts[1:])
+    pos_starts = np.zeros(len(keyed) + 1, dtype=np.int64)
+    np.cumsum([len(part) for part in position_parts], out=pos_starts[1:])
+    itemsize = array("I").itemsize
+    kind = {4: np.uint32, 8: np.uint64}[itemsize]
+    all_lengths = np.zeros(doc_count, dtype=np.uint32)
+    given = np.frombuffer(lengths, dtype=kind) if len(lengths) else np.zeros(0, dtype=np.uint32)
+    all_lengths[: len(given)] = given[:doc_count]
+    return {
+        "keys": keys,
+        "term_ends": term_ends,
+        "blob": np.frombuffer(blob, dtype=np.uint8),
+        "post_starts": post_starts,
+        "docnums": _narrow(_concat(docnum_parts, kind)),
+        "tfs": _narrow(_concat(tf_parts, kind)),
+        "pos_starts": pos_starts,
+        "positions": _narrow(_concat(position_parts, kind)),
+        "lengths": _narrow(all_lengths),
+    }
+
+
+def write(path: Path, doc_count: int, fields: dict[str, dict[str, np.ndarray]]) -> None:
+    """Write a segment's arrays (field name → ``field_arrays``) to ``path``, atomically."""
+    header: dict = {"doc_count": doc_count, "fields": {}}
+    offset = 0
+    layout = []
+    for name, arrays in fields.items():
+        entry = header["fields"][name] = {}
+        for key, values in arrays.items():
+            values = np.ascontiguousarray(values)
+            entry[key] = [offset, values.dtype.str, int(values.size)]
+            layout.append(values)
+            offset += -(-values.nbytes // _ALIGN) * _ALIGN
+    head = json.dumps(header).encode("utf-8")
+    head += b" " * (-(len(MAGIC) + 8 + len(head)) % _ALIGN)
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as out:
+        out.write(MAGIC + len(head).to_bytes(8, "little") + head)
+        for values in layout:
+            out.write(values.tobytes())
+            out.write(b"\0" * (-values.nbytes % _ALIGN))
+    os.replace(temporary, path)
+
+
+class FieldPostings:
+    """One field's arrays in one segment, read from the mapped file."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.keys = arrays["keys"]
+        self.term_ends = arrays["term_ends"]
+        self.blob = arrays["blob"]
+        self.post_starts = arrays["post_starts"]
+        self.docnums = arrays["docnums"]
+        self.tfs = arrays["tfs"]
+        self.pos_starts = arrays["pos_starts"]
+        self.positions = arrays["positions"]
+        self.lengths = arrays["lengths"]
+
+    def find(self, term: bytes) -> int:
+        """Return the term's number in this field, or -1 when the segment does not hold it."""
+        key = term_key(term)
+        keys = self.keys
+        number = int(np.searchsorted(keys, np.uint64(key)))
+        while number < keys.size and int(keys[number]) == key:
+            start = int(self.term_ends[number - 1]) if number else 0
+            if self.blob[start : int(self.term_ends[number])].tobytes() == term:
+                return number
+            number += 1
+        return -1
+
+    def postings(self, number: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return a term's (document numbers, term frequencies)."""
+        begin, end = int(self.post_starts[number]), int(self.post_starts[number + 1])
+        return self.docnums[begin:end], self.tfs[begin:end]
+
+    def positions_of(self, number: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (which chosen posting, position) pairs for some of a term's postings.
+
+        ``chosen`` indexes the term's postings (ascending); the result lists every position of
+        each, in order, with the index into ``chosen`` it belongs to.
+        """
+        begin, end = int(self.post_starts[number]), int(self.post_starts[number + 1])
+        tfs = self.tfs[begin:end].astype(np.int64)
+        starts = np.cumsum(tfs) - tfs + int(self.pos_starts[number])
+        counts = tfs[chosen]
+        total = int(counts.sum())
+        owner = np.repeat(np.arange(chosen.size), counts)
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        return owner, self.positions[starts[chosen][owner] + offsets]
+
+
+class SegmentPostings:
+    """All fields' arrays of one segment (a read-only memory map; pages load as they are read)."""
+
+    def __init__(self, path: Path):
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        if self._map[: len(MAGIC)] != MAGIC:
+            raise ValueError(f"not a postings array file: {path}")
+        size = int.from_bytes(self._map[len(MAGIC) : len(MAGIC) + 8], "little")
+        start = len(MAGIC) + 8
+        header = json.loads(self._map[start : start + size])
+        base = start + size
+        self.doc_count: int = header["doc_count"]
+        self.fields: dict[str, FieldPostings] = {}
+        for name, entry in header["fields"].items():
+            arrays = {
+                key: np.frombuffer(self._map, dtype=np.dtype(kind), count=count, offset=base + offset)
+                for key, (offset, kind, count) in entry.items()
+            }
+            self.fields[name] = FieldPostings(arrays)
+
+
+def derive(reader, field_names) -> dict[str, dict[str, np.ndarray]]:
+    """Return the arrays of a Whoosh segment's fields, read back from its postings.
+
+    For segments Whoosh wrote itself (merged ones): slow, posting by posting, but exact. Fields with
+    no postings in the segment get empty arrays.
+    """
+    fields = {}
+    doc_count = reader.doc_count_all()
+    for name in field_names:
+        terms: dict[bytes, tuple[array, array, array]] = {}
+        if name in reader.indexed_field_names():
+            for term in reader.lexicon(name):
+                docnums, tfs, positions = array("I"), array("I"), array("I")
+                matcher = reader.postings(name, term)
+                # Deleted documents keep their postings (Whoosh skips them when searching); so do we.
+                matcher = getattr(matcher, "child", matcher)
+                while matcher.is_active():
+                    found = matcher.value_as("positions")
+                    docnums.append(matcher.id())
+                    tfs.append(len(found))
+                    positions.extend(found)
+                    matcher.next()
+                terms[term] = (docnums, tfs, positions)
+        lengths = array("I", (reader.doc_field_length(docnum, name, 0) for docnum in range(doc_count)))
+        fields[name] = field_arrays(terms, lengths, doc_count)
+    return fields

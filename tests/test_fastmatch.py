@@ -1,0 +1,180 @@
+"""The numpy matcher over postings arrays gives Whoosh's own matches, scores and order."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+
+from indexer import fastmatch, postarrays
+from indexer.build import build, complete_arrays, current_generation
+from indexer.phrase import ContiguousPhrase
+from indexer.schema import ARRAY_FIELDS
+from indexer.search import Searcher, parse_query
+
+from .conftest import SEEDS, SHARED
+
+QUERIES = [
+    "工资集体协商",
+    "户外劳动者驿站",
+    "农民工 工资",
+    "职工代表大会",
+    "劳动合同 试用期",
+    "女职工 特殊保护",
+    "困难职工 帮扶",
+    '"职工之家"',
+    "工会 -经费",
+    "标题:工会",
+    "建会率 70.13%",
+    "2023年",
+    "三八红旗手",
+    "劳模 工匠 创新",
+    "不存在的说法",
+    "新就业形态劳动者 权益",
+    "工会工会",
+    "职工 OR 工人",
+]
+
+
+def _queries() -> list[str]:
+    found = list(QUERIES)
+    dev = SHARED / "eval" / "dev-queries.jsonl"
+    if dev.exists():
+        found += [json.loads(line)["q"] for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return found
+
+
+def _whoosh_queries(searcher: Searcher):
+    """Yield (text, Whoosh query) as the search composes them: required words, then with all words optional."""
+    for text in _queries():
+        parsed = parse_query(text)
+        if not parsed.concepts:
+            continue
+        required = [concept for concept in parsed.concepts if not concept.optional] or parsed.concepts
+        yield text, searcher._compose(parsed, required, [])
+        if len(required) > 1:
+            yield text + " (relaxed)", searcher._compose(parsed, required[:1], required[1:])
+
+
+def _same(theirs: list, ours: list) -> bool:
+    if [number for _, number in theirs] != [number for _, number in ours]:
+        return False
+    return all(math.isclose(a, b, rel_tol=1e-9) for (a, _), (b, _) in zip(theirs, ours, strict=True))
+
+
+def _compare(searcher: Searcher) -> tuple[int, int]:
+    """Compare both matchers on every query; return (queries compared, matches compared)."""
+    whoosh_searcher = searcher.searcher()
+    queries = matches = 0
+    for text, whoosh_query in _whoosh_queries(searcher):
+        theirs = whoosh_searcher.search(whoosh_query, limit=None, terms=False).top_n
+        try:
+            ours = fastmatch.FastMatcher(searcher.arrays(), whoosh_searcher).scored(whoosh_query)
+        except fastmatch.Unsupported:
+            continue
+        assert _same(theirs, ours), (text, theirs[:5], ours[:5])
+        queries += 1
+        matches += len(theirs)
+    return queries, matches
+
+
+def test_fast_matcher_equals_whoosh_on_the_seed_index(seed_searcher: Searcher):
+    queries, matches = _compare(seed_searcher)
+    assert queries >= len(QUERIES)
+    assert matches > 500
+
+
+def test_fast_matcher_leaves_out_deleted_passages(designed_docs: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    build(designed_docs, index_dir)
+    (designed_docs / "jining-news.txt").write_text("济宁市总工会开展送温暖活动\n慰问困难职工。\n", encoding="utf-8")
+    build(designed_docs, index_dir)
+    searcher = Searcher(index_dir, cache_items=0)
+    with whoosh_index.open_dir(str(current_generation(index_dir))).reader() as reader:
+        assert any(leaf.has_deletions() for leaf, _ in reader.leaf_readers())
+    whoosh_searcher = searcher.searcher()
+    for text in ("困难职工", "金秋助学", "总工会", "送温暖"):
+        query = searcher._compose(parse_query(text), parse_query(text).concepts, [])
+        theirs = whoosh_searcher.search(query, limit=None, terms=False).top_n
+        assert _same(theirs, fastmatch.FastMatcher(searcher.arrays(), whoosh_searcher).scored(query)), text
+    assert searcher.search("金秋助学").total == 0
+    assert searcher.search("送温暖").total >= 2
+
+
+def _arrays_of(path: Path) -> dict:
+    postings = postarrays.SegmentPostings(path)
+    out = {}
+    for name, field in postings.fields.items():
+        for key in ("keys", "term_ends", "blob", "post_starts", "docnums", "tfs", "pos_starts", "positions", "lengths"):
+            out[name, key] = np.asarray(getattr(field, key)).astype(np.int64)
+    return out
+
+
+def test_arrays_read_back_from_whoosh_equal_the_arrays_written(seed_index: Path, tmp_path: Path):
+    generation = tmp_path / "generation"
+    shutil.copytree(current_generation(seed_index), generation)
+    written = sorted(generation.glob(f"*.{postarrays.SUFFIX}"))
+    assert written
+    originals = {path.name: _arrays_of(path) for path in written}
+    for path in written:
+        path.unlink()
+    assert complete_arrays(generation) == len(written)
+    for path in written:
+        derived = _arrays_of(path)
+        assert derived.keys() == originals[path.name].keys()
+        assert {name for name, _ in derived} == set(ARRAY_FIELDS)
+        for key, values in originals[path.name].items():
+            assert np.array_equal(derived[key], values), key
+
+
+def test_merged_segments_get_arrays_and_search_the_same(tmp_path: Path):
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    index_dir = tmp_path / "index"
+    for name in sorted(path.name for path in SEEDS.iterdir() if path.is_file()):
+        shutil.copy(SEEDS / name, documents / name)
+    build(documents, index_dir)
+    # One small file per build: each adds a small segment, until Whoosh merges small segments on commit.
+    builds = 0
+    segments: list = []
+    while builds < len(segments) + 1 and builds < 12:
+        builds += 1
+        (documents / f"note-{builds}.txt").write_text(
+            f"第{builds}号通知\n全市各级工会推进工资集体协商，建会率达到{60 + builds}%。\n", encoding="utf-8"
+        )
+        build(documents, index_dir)
+        generation = current_generation(index_dir)
+        with whoosh_index.open_dir(str(generation)).reader() as reader:
+            segments = [leaf.segment() for leaf, _ in reader.leaf_readers()]
+    assert len(segments) < builds + 1, (builds, len(segments))  # some were merged
+    assert all((generation / postarrays.file_name(segment)).exists() for segment in segments)
+    queries, matches = _compare(Searcher(index_dir, cache_items=0))
+    assert queries >= len(QUERIES) and matches > 500
+
+
+def test_unsupported_queries_are_scored_by_whoosh(seed_searcher: Searcher):
+    whoosh_searcher = seed_searcher.searcher()
+    prefix = Q.Or([Q.Term("grams", "职"), Q.Prefix("grams", "职")])
+    with pytest.raises(fastmatch.Unsupported):
+        fastmatch.FastMatcher(seed_searcher.arrays(), whoosh_searcher).scored(prefix)
+    scored = seed_searcher.scored(prefix)
+    assert scored and scored == whoosh_searcher.search(prefix, limit=None, terms=False).top_n
+
+
+def test_a_segment_without_arrays_falls_back_to_whoosh(seed_index: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir, symlinks=True)
+    generation = current_generation(index_dir)
+    for path in generation.glob(f"*.{postarrays.SUFFIX}"):
+        path.unlink()
+    searcher = Searcher(index_dir, cache_items=0)
+    assert not searcher.arrays().complete
+    query = ContiguousPhrase("grams", ["集体", "体协", "协商"])
+    assert searcher.scored(query) == searcher.searcher().search(query, limit=None, terms=False).top_n
+    assert searcher.search("工资集体协商").total > 0
