@@ -746,7 +746,6 @@ class Searcher:
         parsed = parse_query(query)
         searcher = self.searcher()
         postings = self.facet_postings()
-        restrict = filter_query(clean_filters)
         allowed = facet_sets.allowed(postings, clean_filters)
         required = [concept for concept in parsed.concepts if not concept.optional]
         soft = [concept for concept in parsed.concepts if concept.optional]
@@ -777,7 +776,7 @@ class Searcher:
         selected = unfiltered if allowed is None else unfiltered & allowed
         if not selected and len(required) > 1 and (allowed is None or allowed - copies):
             # Nothing has every word: keep the largest set of words that still matches.
-            kept, dropped = self._relax(searcher, parsed, restrict, required)
+            kept, dropped = self._relax(parsed, clean_filters, allowed, required)
             if dropped:
                 matched = run(self._compose(parsed, kept, dropped))
                 unfiltered = {number for _, number in matched}
@@ -828,7 +827,17 @@ class Searcher:
             filters=clean_filters,
         )
 
-    def _any(self, searcher, query: Q.Query, restrict: Q.Query | None) -> bool:
+    def _any(self, query: Q.Query, filters: dict, allowed: set[int] | None) -> bool:
+        """Return whether a passage the filters allow, not of a duplicate copy, matches the query."""
+        searcher = self.searcher()
+        try:
+            scored = fastmatch.FastMatcher(self.arrays(), searcher).scored(query)
+        except fastmatch.Unsupported:
+            pass
+        else:
+            copies = self.copy_docnums()
+            return any(number not in copies and (allowed is None or number in allowed) for _, number in scored)
+        restrict = filter_query(filters)
         results = searcher.search(query, filter=restrict, mask=self.copies_mask(), limit=1, terms=False)
         return not results.is_empty()
 
@@ -845,7 +854,7 @@ class Searcher:
         return doc_id, []
 
     def _relax(
-        self, searcher, parsed: ParsedQuery, restrict, concepts: list[Concept]
+        self, parsed: ParsedQuery, filters: dict, allowed: set[int] | None, concepts: list[Concept]
     ) -> tuple[list[Concept], list[Concept]]:
         """Return (kept, dropped) concepts for a query nothing matches whole: the best matching subset."""
         concepts = list(concepts)
@@ -856,7 +865,7 @@ class Searcher:
             query = Q.And([queries[concept] for concept in subset])
             if excluded is not None:
                 query = Q.AndNot(query, excluded)
-            return self._any(searcher, query, restrict)
+            return self._any(query, filters, allowed)
 
         alive = [concept for concept in concepts if matches([concept])]
         if not alive:
