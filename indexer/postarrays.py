@@ -63,7 +63,8 @@ def _narrow(values: np.ndarray) -> np.ndarray:
 
 
 def _concat(parts: list, dtype) -> np.ndarray:
-    return np.concatenate([np.frombuffer(part, dtype=dtype) for part in parts]) if parts else np.zeros(0, dtype)
+    """Return arrays (``array("I")`` or bytes-like) joined into one numpy array."""
+    return np.frombuffer(b"".join(parts), dtype=dtype)
 
 
 def field_arrays(terms: dict, lengths, doc_count: int) -> dict[str, np.ndarray]:
