@@ -1,42 +1,78 @@
-"""Facet counts from sets of document numbers, with per-generation caches of each facet's postings.
+"""Facet counts over boolean masks of passages, from per-generation arrays of each facet's postings.
 
 Whoosh's own grouping re-reads columns and, for a multi-valued field, every posting of the field on
-each search. Here each facet value's documents are read once per index generation (a frozenset per
-value), so counting a result set is a set intersection per value, and counting a facet as if its own
-filter were off (disjunctive facets) needs no second search.
+each search. Here every (passage, value) pair of each facet is read once per index generation into
+two numpy arrays, so counting a result set is one gather and one ``bincount`` per facet, and counting
+a facet as if its own filter were off (disjunctive facets) needs no second search. Result sets are
+boolean masks over passage numbers.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
 class FacetPostings:
-    """The documents of every value of every facet field, and per-document columns, for one generation."""
+    """Every facet's (passage, value) pairs and per-passage columns, for one generation."""
 
-    values: dict[str, dict[str, frozenset[int]]]  # facet → value → document numbers
-    doc_ids: tuple[str, ...]  # document number → doc_id
-    dates: tuple[str, ...]  # document number → date ("" when unknown)
+    values: dict[str, list[str]]  # facet → its values (a value's number is its place here)
+    pairs: dict[str, tuple[np.ndarray, np.ndarray]]  # facet → (passage numbers, value numbers)
+    doc_ids: tuple[str, ...]  # passage number → doc_id
+    document_of: np.ndarray  # passage number → number of its doc_id in ``documents``
+    documents: tuple[str, ...]  # distinct doc_ids
+    dates: tuple[str, ...]  # passage number → date ("" when unknown)
+    date_rank: np.ndarray  # passage number → rank of its date (later dates rank higher; "" lowest)
     doc_count: int
-    live: frozenset[int]  # document numbers not deleted
+    live: np.ndarray  # passage number → not deleted
+
+    def mask(self, numbers) -> np.ndarray:
+        """Return a mask with the given passage numbers set."""
+        found = np.zeros(self.doc_count, dtype=bool)
+        found[np.asarray(numbers, dtype=np.int64)] = True
+        return found
 
 
 def load(reader, facets: tuple[str, ...]) -> FacetPostings:
     """Read the postings of every value of the facet fields (once per generation)."""
-    values: dict[str, dict[str, frozenset[int]]] = {}
+    values: dict[str, list[str]] = {}
+    pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in facets:
-        per_value = {}
+        names, numbers, owners = [], [], []
         if name in reader.schema:
             for term in reader.lexicon(name):
                 text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                per_value[text] = frozenset(reader.postings(name, term).all_ids())
-        values[name] = per_value
+                found = np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int64)
+                numbers.append(found)
+                owners.append(np.full(found.size, len(names), dtype=np.int32))
+                names.append(text)
+        values[name] = names
+        pairs[name] = (
+            np.concatenate(numbers) if numbers else np.zeros(0, np.int64),
+            np.concatenate(owners) if owners else np.zeros(0, np.int32),
+        )
     doc_count = reader.doc_count_all()
     doc_ids = _column(reader, "doc_id", doc_count)
+    documents = tuple(dict.fromkeys(doc_ids))
+    number_of = {doc_id: number for number, doc_id in enumerate(documents)}
     dates = _column(reader, "date", doc_count)
-    return FacetPostings(values, doc_ids, dates, doc_count, frozenset(reader.all_doc_ids()))
+    distinct_dates = sorted(set(dates))
+    rank_of = {date: rank for rank, date in enumerate(distinct_dates)}
+    live = np.zeros(doc_count, dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return FacetPostings(
+        values=values,
+        pairs=pairs,
+        doc_ids=doc_ids,
+        document_of=np.array([number_of[doc_id] for doc_id in doc_ids], dtype=np.int32),
+        documents=documents,
+        dates=dates,
+        date_rank=np.array([rank_of[date] for date in dates], dtype=np.int32),
+        doc_count=doc_count,
+        live=live,
+    )
 
 
 def _column(reader, name: str, doc_count: int) -> tuple[str, ...]:
@@ -58,28 +94,31 @@ def _column(reader, name: str, doc_count: int) -> tuple[str, ...]:
 
 
 def allowed(postings: FacetPostings, filters: dict[str, tuple[str, ...]], *, skip: str | None = None):
-    """Return the documents the filters allow (None when no filter applies): OR within, AND across."""
-    result: set[int] | None = None
+    """Return the mask of passages the filters allow (None when no filter applies): OR within, AND across."""
+    result: np.ndarray | None = None
     for name, selected in filters.items():
         if name == skip:
             continue
-        union: set[int] = set()
-        for value in selected:
-            union |= postings.values.get(name, {}).get(value, frozenset())
+        names = postings.values.get(name, [])
+        wanted = np.zeros(len(names) + 1, dtype=bool)
+        for number, value in enumerate(names):
+            wanted[number] = value in selected
+        numbers, owners = postings.pairs.get(name, (np.zeros(0, np.int64), np.zeros(0, np.int32)))
+        union = postings.mask(numbers[wanted[owners]])
         result = union if result is None else result & union
     return result
 
 
-def counts(postings: FacetPostings, name: str, documents: set[int]) -> list[tuple[str, int]]:
-    """Return (value, count) of a facet over a set of documents, values with no document left out."""
-    found = []
-    for value, members in postings.values.get(name, {}).items():
-        count = len(documents & members) if len(members) < len(documents) else len(members & documents)
-        if count:
-            found.append((value, count))
-    return found
+def counts(postings: FacetPostings, name: str, documents: np.ndarray) -> list[tuple[str, int]]:
+    """Return (value, count) of a facet over a mask of passages, values with no passage left out."""
+    names = postings.values.get(name, [])
+    if not names:
+        return []
+    numbers, owners = postings.pairs[name]
+    counted = np.bincount(owners[documents[numbers]], minlength=len(names))
+    return [(names[number], int(counted[number])) for number in np.flatnonzero(counted)]
 
 
-def per_document(postings: FacetPostings, documents: set[int]) -> Counter:
-    """Return doc_id → number of its passages among the documents."""
-    return Counter(postings.doc_ids[number] for number in documents)
+def per_document(postings: FacetPostings, documents: np.ndarray) -> np.ndarray:
+    """Return, for each distinct doc_id, the number of its passages in the mask."""
+    return np.bincount(postings.document_of[documents], minlength=len(postings.documents))

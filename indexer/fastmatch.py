@@ -15,7 +15,8 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
 
 Any other query (prefix, wildcard, ranges, another weighting), a field without arrays, or a segment
 without its arrays file raises ``Unsupported``, and the caller asks Whoosh. The result is Whoosh's
-``search(q, limit=None).top_n``: (score, document number), best first, ties by document number.
+``search(q, limit=None).top_n`` as two arrays (scores, document numbers), best first, ties by document
+number.
 ``tests/test_fastmatch.py`` compares both on many queries.
 """
 
@@ -77,8 +78,8 @@ class FastMatcher:
         self._weighting = weighting
         self._stats: dict[tuple[str, str], tuple[float, float]] = {}
 
-    def scored(self, query: Q.Query) -> list[tuple[float, int]]:
-        """Return (score, document number) of every match, best first; raises ``Unsupported``."""
+    def scored(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
+        """Return (scores, document numbers) of every match, best first; raises ``Unsupported``."""
         if not self.complete:
             raise Unsupported("segments without postings arrays")
         numbers, scores = [], []
@@ -90,10 +91,10 @@ class FastMatcher:
             numbers.append(docs + segment.offset)
             scores.append(values)
         if not numbers:
-            return []
+            return _EMPTY[1], _EMPTY[0]
         docs, values = np.concatenate(numbers), np.concatenate(scores)
         order = np.lexsort((docs, -values))
-        return list(zip(values[order].tolist(), docs[order].tolist(), strict=True))
+        return values[order], docs[order]
 
     # ------------------------------------------------------------ nodes
 

@@ -24,11 +24,11 @@ import json
 import re
 import threading
 import time
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
@@ -565,13 +565,13 @@ class MatchCache:
 
     def __init__(self, max_items: int = MATCH_CACHE_ITEMS):
         self.max_items = max_items
-        self._entries: OrderedDict[str, tuple[array, array]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._items = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: str) -> list[tuple[float, int]] | None:
-        """Return the (score, passage number) list of a query, best first, or None."""
+    def get(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return (scores, passage numbers) of a query, best first, or None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -579,19 +579,19 @@ class MatchCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-        return list(zip(*entry, strict=True))
+        return entry[0], entry[1].astype(np.int64)
 
-    def put(self, key: str, matches: list[tuple[float, int]]) -> None:
+    def put(self, key: str, matches: tuple[np.ndarray, np.ndarray]) -> None:
         """Keep a query's scored matches (not when they alone exceed the bound)."""
-        if len(matches) > self.max_items:
+        if len(matches[0]) > self.max_items:
             return
-        entry = (array("d", [score for score, _ in matches]), array("I", [number for _, number in matches]))
+        entry = (matches[0], matches[1].astype(np.uint32))
         with self._lock:
             previous = self._entries.pop(key, None)
             if previous is not None:
                 self._items -= len(previous[0])
             self._entries[key] = entry
-            self._items += len(matches)
+            self._items += len(entry[0])
             while self._items > self.max_items:
                 _, dropped = self._entries.popitem(last=False)
                 self._items -= len(dropped[0])
@@ -609,7 +609,7 @@ class Searcher:
         self._duplicates: dict[str, list[str]] = {}
         self._postings: facet_sets.FacetPostings | None = None
         self._arrays: fastmatch.Arrays | None = None
-        self._copy_docnums: frozenset[int] | None = None
+        self._copy_docnums: np.ndarray | None = None
         self.matches = MatchCache(cache_items)
         self._local = threading.local()
         self._opened: list = []  # every Whoosh searcher opened, so close() can release their files
@@ -688,8 +688,8 @@ class Searcher:
         """Return the postings arrays of the current generation (opened once per generation)."""
         return self._once("_arrays", lambda searcher: fastmatch.Arrays(self._generation, searcher.reader()))
 
-    def scored(self, whoosh_query: Q.Query) -> list[tuple[float, int]]:
-        """Return (score, passage number) of every match of a query, best first (Whoosh's order).
+    def scored(self, whoosh_query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
+        """Return (scores, passage numbers) of every match of a query, best first (Whoosh's order).
 
         Scored over the postings arrays with numpy (``fastmatch``); Whoosh's own matchers score what
         that does not handle.
@@ -698,14 +698,19 @@ class Searcher:
         try:
             return fastmatch.FastMatcher(self.arrays(), searcher).scored(whoosh_query)
         except fastmatch.Unsupported:
-            return searcher.search(whoosh_query, limit=None, terms=False).top_n
+            top = searcher.search(whoosh_query, limit=None, terms=False).top_n
+            return (
+                np.array([score for score, _ in top], dtype=np.float64),
+                np.array([number for _, number in top], dtype=np.int64),
+            )
 
-    def copy_docnums(self) -> frozenset[int]:
-        """Return the document numbers of the passages of duplicate copies (never shown)."""
+    def copy_docnums(self) -> np.ndarray:
+        """Return the mask of passages of duplicate copies (never shown)."""
         postings = self.facet_postings()
         if self._copy_docnums is None:
             copies = {copy for group in self._duplicates.values() for copy in group}
-            self._copy_docnums = frozenset(number for number, doc_id in enumerate(postings.doc_ids) if doc_id in copies)
+            wanted = np.array([doc_id in copies for doc_id in postings.documents], dtype=bool)
+            self._copy_docnums = wanted[postings.document_of]
         return self._copy_docnums
 
     def figure_searcher(self):
@@ -758,35 +763,42 @@ class Searcher:
         copies = self.copy_docnums()
         matches = self.matches
 
-        def run(whoosh_query) -> list[tuple[float, int]]:
-            """Score every match once: (score, document number), best first, copies left out."""
+        def run(whoosh_query) -> tuple[np.ndarray, np.ndarray]:
+            """Score every match once: (scores, passage numbers), best first, copies left out."""
             if browsing:
-                return [(0.0, number) for number in sorted(postings.live - copies)]
+                numbers = np.flatnonzero(postings.live & ~copies)
+                return np.zeros(numbers.size), numbers
             key = repr(whoosh_query)
             scored = matches.get(key)
             if scored is None:
                 scored = self.scored(whoosh_query)
                 matches.put(key, scored)
-            return [(score, number) for score, number in scored if number not in copies]
+            scores, numbers = scored
+            keep = ~copies[numbers]
+            return scores[keep], numbers[keep]
 
         # Optional single characters add nothing to the query itself: the proximity phrase of their
         # term ranks 稳就业 as written first, and expanding 稳* over the bigram channel is costly.
-        matched = run(self._compose(parsed, kept, [])) if parsed.concepts or browsing else []
-        unfiltered = {number for _, number in matched}
+        nothing = (np.zeros(0), np.zeros(0, dtype=np.int64))
+        scores, numbers = run(self._compose(parsed, kept, [])) if parsed.concepts or browsing else nothing
+        unfiltered = postings.mask(numbers)
         selected = unfiltered if allowed is None else unfiltered & allowed
-        if not selected and len(required) > 1 and (allowed is None or allowed - copies):
+        if not selected.any() and len(required) > 1 and (allowed is None or (allowed & ~copies).any()):
             # Nothing has every word: keep the largest set of words that still matches.
             kept, dropped = self._relax(parsed, clean_filters, allowed, required)
             if dropped:
-                matched = run(self._compose(parsed, kept, dropped))
-                unfiltered = {number for _, number in matched}
+                scores, numbers = run(self._compose(parsed, kept, dropped))
+                unfiltered = postings.mask(numbers)
                 selected = unfiltered if allowed is None else unfiltered & allowed
-        ranked = [(score, number) for score, number in matched if number in selected]
+        keep = selected[numbers]
+        scores, numbers = scores[keep], numbers[keep]
         if sort == "date":
-            ranked.sort(key=lambda item: (postings.dates[item[1]], item[0]), reverse=True)
+            # Latest first, then best score; ties keep their order.
+            order = np.lexsort((np.arange(numbers.size), -scores, -postings.date_rank[numbers]))
+            scores, numbers = scores[order], numbers[order]
         window = min(max(page * per_page * GROUP_WINDOW_FACTOR, 200), MAX_GROUP_WINDOW)
         ordered = group_by_document(
-            [(number, score) for score, number in ranked[:window]],
+            list(zip(numbers[:window].tolist(), scores[:window].tolist(), strict=True)),
             postings.doc_ids,
             per_document=per_document or window,
         )
@@ -801,7 +813,7 @@ class Searcher:
                     stored,
                     score=score,
                     snippet_html=snippet(text, needles) if needles else html.escape(text[:160]),
-                    doc_hits=int(doc_hits.get(stored["doc_id"], 1)),
+                    doc_hits=max(1, int(doc_hits[postings.document_of[docnum]])),
                 )
             )
         facet_counts = {}
@@ -815,8 +827,8 @@ class Searcher:
             facet_counts[name] = _facet_list(name, facet_sets.counts(postings, name, base))
         return SearchResult(
             query=query,
-            total=len(selected),
-            documents=len(doc_hits),
+            total=int(np.count_nonzero(selected)),
+            documents=int(np.count_nonzero(doc_hits)),
             page=page,
             per_page=per_page,
             hits=tuple(hits),
@@ -827,16 +839,18 @@ class Searcher:
             filters=clean_filters,
         )
 
-    def _any(self, query: Q.Query, filters: dict, allowed: set[int] | None) -> bool:
+    def _any(self, query: Q.Query, filters: dict, allowed: np.ndarray | None) -> bool:
         """Return whether a passage the filters allow, not of a duplicate copy, matches the query."""
         searcher = self.searcher()
         try:
-            scored = fastmatch.FastMatcher(self.arrays(), searcher).scored(query)
+            _, numbers = fastmatch.FastMatcher(self.arrays(), searcher).scored(query)
         except fastmatch.Unsupported:
             pass
         else:
-            copies = self.copy_docnums()
-            return any(number not in copies and (allowed is None or number in allowed) for _, number in scored)
+            shown = ~self.copy_docnums()[numbers]
+            if allowed is not None:
+                shown &= allowed[numbers]
+            return bool(shown.any())
         restrict = filter_query(filters)
         results = searcher.search(query, filter=restrict, mask=self.copies_mask(), limit=1, terms=False)
         return not results.is_empty()
@@ -854,7 +868,7 @@ class Searcher:
         return doc_id, []
 
     def _relax(
-        self, parsed: ParsedQuery, filters: dict, allowed: set[int] | None, concepts: list[Concept]
+        self, parsed: ParsedQuery, filters: dict, allowed: np.ndarray | None, concepts: list[Concept]
     ) -> tuple[list[Concept], list[Concept]]:
         """Return (kept, dropped) concepts for a query nothing matches whole: the best matching subset."""
         concepts = list(concepts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from indexer.build import build
@@ -235,14 +236,22 @@ def test_repeated_query_with_other_filters_and_pages_reuses_the_scoring(seed_ind
         fresh.close()
 
 
+def _matches(*pairs: tuple[float, int]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([score for score, _ in pairs], dtype=float), np.array([number for _, number in pairs])
+
+
+def _listed(entry) -> list[tuple[float, int]] | None:
+    return None if entry is None else list(zip(entry[0].tolist(), entry[1].tolist(), strict=True))
+
+
 def test_match_cache_drops_the_least_recently_used_beyond_its_bound():
     cache = MatchCache(max_items=5)
-    cache.put("a", [(2.0, 1), (1.0, 2)])
-    cache.put("b", [(3.0, 7), (1.5, 8), (0.5, 9)])
-    assert cache.get("a") == [(2.0, 1), (1.0, 2)]  # now the most recent
-    cache.put("c", [(1.0, 3)])  # 6 items > 5: "b" (least recently used) goes
-    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") == [(1.0, 3)]
-    cache.put("huge", [(1.0, number) for number in range(6)])  # larger than the bound: not kept
+    cache.put("a", _matches((2.0, 1), (1.0, 2)))
+    cache.put("b", _matches((3.0, 7), (1.5, 8), (0.5, 9)))
+    assert _listed(cache.get("a")) == [(2.0, 1), (1.0, 2)]  # now the most recent
+    cache.put("c", _matches((1.0, 3)))  # 6 items > 5: "b" (least recently used) goes
+    assert cache.get("b") is None and cache.get("a") is not None and _listed(cache.get("c")) == [(1.0, 3)]
+    cache.put("huge", _matches(*[(1.0, number) for number in range(6)]))  # larger than the bound: not kept
     assert cache.get("huge") is None and cache.get("a") is not None
 
 
