@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import MERGE_SMALL
+from whoosh.reading import SegmentReader
 
 from indexer import duplicates, postarrays
 from indexer.documents import Document, load_documents
@@ -57,6 +57,9 @@ _WORKERS = 2
 _PARALLEL_MIN_BYTES = 2 << 20
 # Postings a process keeps in memory before it writes a segment (about 60 bytes each).
 _SEGMENT_POSTINGS = 12_000_000
+# Segments of fewer passages are merged into one once there are this many of them.
+_SMALL_SEGMENT_DOCS = 2_000
+_MERGE_SMALL_AT = 8
 
 Progress = Callable[[int, int, str], None]
 
@@ -365,9 +368,26 @@ def _index_in_parallel(
     return [results[number] for number in range(len(workers))]
 
 
+def _merge_small(writer, segments: list) -> list:
+    """Merge the small segments once there are several; return the segments kept as they are.
+
+    Each update adds a small segment; merging them keeps their number bounded. Whoosh's MERGE_SMALL
+    compares the running total of documents with a Fibonacci number of the segment count, which at
+    twenty-odd big segments merges nearly all of them (a million passages through Whoosh's writer).
+    """
+    small = [segment for segment in segments if segment.doc_count_all() < _SMALL_SEGMENT_DOCS]
+    if len(small) < _MERGE_SMALL_AT:
+        return list(segments)
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment not in small]
+
+
 def _commit(writer, new_segments: list) -> None:
-    """Commit a writer's deletions with the new segments added (small old segments merged, as Whoosh does)."""
-    writer.commit(mergetype=lambda writer, segments: MERGE_SMALL(writer, segments) + list(new_segments))
+    """Commit a writer's deletions with the new segments added (small old segments merged)."""
+    writer.commit(mergetype=lambda writer, segments: _merge_small(writer, segments) + list(new_segments))
 
 
 def complete_arrays(generation: Path) -> int:

@@ -140,3 +140,20 @@ def test_an_update_links_unchanged_segments_and_leaves_the_previous_generation_i
         assert searcher.search("户外劳动者驿站").total == 2
     finally:
         searcher.close()
+
+
+class _FakeSegment:
+    def __init__(self, documents: int):
+        self.documents = documents
+
+    def doc_count_all(self) -> int:
+        return self.documents
+
+
+def test_big_segments_are_never_merged():
+    from indexer.build import _merge_small
+
+    # 27 segments of ~38 k passages (a million in all) and two small ones: Whoosh's MERGE_SMALL would
+    # merge 25 of them here (its threshold grows with the segment count); ours leaves them all.
+    segments = [_FakeSegment(38_000 + number) for number in range(27)] + [_FakeSegment(5), _FakeSegment(40)]
+    assert _merge_small(writer=None, segments=segments) == segments
