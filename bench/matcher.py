@@ -1,0 +1,89 @@
+"""Score the speed benchmark's and the dev queries with both matchers over one index, in process.
+
+    .venv/bin/python bench/matcher.py --index DIR
+
+For each query as the search composes it: Whoosh's matchers (``search(q, limit=None)``) against the
+numpy matcher over the postings arrays (``indexer/fastmatch.py``). Reports whether both return the same
+passages in the same order with the same scores, and the median / p95 / max time of each, per query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.speed import QUERIES, machine  # noqa: E402
+from indexer import fastmatch  # noqa: E402
+from indexer.search import Searcher, parse_query  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+def queries() -> list[str]:
+    found = [query for query, _ in QUERIES]
+    for name in ("dev-queries.jsonl", "dev-corpus-queries.jsonl"):
+        path = EVAL / name
+        if path.exists():
+            found += [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return list(dict.fromkeys(found))
+
+
+def summary(seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return (
+        f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True, help="index folder (holding current)")
+    args = parser.parse_args(argv)
+    searcher = Searcher(args.index, cache_items=0)
+    whoosh_searcher = searcher.searcher()
+    arrays = searcher.arrays()
+    whoosh_times, fast_times = [], []
+    different, unsupported = [], []
+    for text in queries():
+        parsed = parse_query(text)
+        required = [concept for concept in parsed.concepts if not concept.optional] or list(parsed.concepts)
+        if not required:
+            continue
+        query = searcher._compose(parsed, required, [])
+        started = time.perf_counter()
+        theirs = whoosh_searcher.search(query, limit=None, terms=False).top_n
+        whoosh_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        try:
+            scores, numbers = fastmatch.FastMatcher(arrays, whoosh_searcher).scored(query)
+        except fastmatch.Unsupported:
+            unsupported.append(text)
+            whoosh_times.pop()
+            continue
+        fast_times.append(time.perf_counter() - started)
+        same = [number for _, number in theirs] == numbers.tolist() and all(
+            math.isclose(a, b, rel_tol=1e-9) for (a, _), b in zip(theirs, scores.tolist(), strict=True)
+        )
+        if not same:
+            different.append(text)
+    print(f"machine: {machine()}")
+    print(f"index: {args.index} ({len(searcher.facet_postings().doc_ids)} passages, {len(arrays.segments)} segments)")
+    print(f"queries: {len(fast_times)} compared, {len(different)} different {different}, {len(unsupported)} to Whoosh")
+    print(f"Whoosh matchers: {summary(whoosh_times)}")
+    print(f"numpy matcher:   {summary(fast_times)}")
+    print(f"ratio of medians: {statistics.median(fast_times) / statistics.median(whoosh_times):.3f}")
+    searcher.close()
+    return 1 if different else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
