@@ -933,14 +933,18 @@ class Searcher:
         terms = [term for term, _ in key_terms if len(term) > 1]
         if not terms:
             return []
-        query = Q.AndNot(Q.Or([Q.Term("text", term) for term in terms]), Q.Term("doc_id", exclude_doc_id))
+        postings = self.facet_postings()
+        scores, numbers = self.scored(Q.Or([Q.Term("text", term) for term in terms]))
+        own = np.array([doc_id == exclude_doc_id for doc_id in postings.documents], dtype=bool)
+        keep = ~self.copy_docnums()[numbers] & ~own[postings.document_of[numbers]]
+        scores, numbers = scores[keep], numbers[keep]
         hits, seen = [], set()
-        for hit in searcher.search(query, mask=self.copies_mask(), limit=limit * 10, terms=False):
-            stored = hit.fields()
-            if stored["doc_id"] in seen:
+        for score, number in zip(scores[: limit * 10].tolist(), numbers[: limit * 10].tolist(), strict=True):
+            if postings.doc_ids[number] in seen:
                 continue
+            stored = searcher.stored_fields(number)
             seen.add(stored["doc_id"])
-            hits.append(_hit(stored, score=hit.score, snippet_html=snippet(stored.get("text", ""), terms)))
+            hits.append(_hit(stored, score=score, snippet_html=snippet(stored.get("text", ""), terms)))
             if len(hits) >= limit:
                 break
         return hits
