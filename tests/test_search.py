@@ -6,9 +6,20 @@ import re
 
 import numpy as np
 import pytest
+from whoosh import query as Q
 
 from indexer.build import build
-from indexer.search import Concept, MatchCache, QueryError, Searcher, highlight, match_spans, parse_query, snippet
+from indexer.search import (
+    RELATED_TERMS,
+    Concept,
+    MatchCache,
+    QueryError,
+    Searcher,
+    highlight,
+    match_spans,
+    parse_query,
+    snippet,
+)
 
 
 def _texts(result) -> list[str]:
@@ -266,3 +277,22 @@ def test_a_new_generation_starts_with_an_empty_match_cache(designed_docs, tmp_pa
         assert searcher.matches.hits == 0
     finally:
         searcher.close()
+
+
+def test_related_passages_come_from_other_documents_as_whoosh_ranks_them(seed_searcher):
+    hit = seed_searcher.search("工资集体协商").hits[0]
+    related = seed_searcher.related(hit.text, exclude_doc_id=hit.doc_id)
+    doc_ids = [passage.doc_id for passage in related]
+    assert related and hit.doc_id not in doc_ids and len(set(doc_ids)) == len(doc_ids)
+    # The same more-like-this query through Whoosh's own matchers: the best passage of each other document.
+    whoosh_searcher = seed_searcher.searcher()
+    key_terms = whoosh_searcher.key_terms_from_text("text", hit.text, numterms=RELATED_TERMS)
+    query = Q.AndNot(
+        Q.Or([Q.Term("text", term) for term, _ in key_terms if len(term) > 1]), Q.Term("doc_id", hit.doc_id)
+    )
+    expected, seen = [], set()
+    for result in whoosh_searcher.search(query, mask=seed_searcher.copies_mask(), limit=None):
+        if result["doc_id"] not in seen:
+            seen.add(result["doc_id"])
+            expected.append((result["doc_id"], round(result.score, 6)))
+    assert [(passage.doc_id, round(passage.score, 6)) for passage in related] == expected[: len(related)]
