@@ -202,7 +202,8 @@ class FastMatcher:
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
                 return _EMPTY
-        matched = np.unique(starts >> _SHIFT)
+        owners = starts >> _SHIFT  # ascending, as intersect1d returns its keys sorted
+        matched = owners[np.concatenate(([True], owners[1:] != owners[:-1]))]
         where = np.searchsorted(candidates, matched)
         total = np.zeros(matched.size, dtype=np.float64)
         for word, number in zip(node.words, numbers, strict=True):
