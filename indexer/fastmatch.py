@@ -77,6 +77,7 @@ class FastMatcher:
         self.complete = arrays.complete and type(weighting) is scoring.BM25F
         self._weighting = weighting
         self._stats: dict[tuple[str, str], tuple[float, float]] = {}
+        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # one query's terms and phrases
 
     def scored(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, document numbers) of every match, best first; raises ``Unsupported``."""
@@ -145,9 +146,18 @@ class FastMatcher:
             found = self._stats[key] = (searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1)
         return found
 
+    def _postings(self, field: postarrays.FieldPostings, number: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return a term's (documents, frequencies), read once per query."""
+        key = ("postings", id(field), number)
+        found = self._memo.get(key)
+        if found is None:
+            docs, tfs = field.postings(number)
+            found = self._memo[key] = (docs.astype(np.int64), tfs)
+        return found
+
     def _term_scores(self, fieldname: str, text: str, field, number: int, chosen=None) -> tuple[np.ndarray, np.ndarray]:
         """Return (documents, BM25F scores) of a term's postings (``chosen`` ones only, when given)."""
-        docs, tfs = field.postings(number)
+        docs, tfs = self._postings(field, number)
         if chosen is not None:
             docs, tfs = docs[chosen], tfs[chosen]
         idf, average = self._statistics(fieldname, text)
@@ -159,24 +169,41 @@ class FastMatcher:
         weights = (tfs.astype(np.float32) * np.float32(boost)).astype(np.float64)
         lengths = field.lengths[docs].astype(np.float64)
         scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average)))
-        return docs.astype(np.int64), scores
+        return docs, scores
 
     def _term(self, fieldname: str, text, boost: float, segment: _Segment):
+        key = ("term", id(segment), fieldname, text)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._term_matches(fieldname, text, segment)
+        docs, scores = found
+        return docs, scores * boost if boost != 1.0 else scores
+
+    def _term_matches(self, fieldname: str, text, segment: _Segment):
         field = self._field(fieldname, segment)
-        term = self._searcher.schema[fieldname].to_bytes(text)
-        number = field.find(term)
+        number = field.find(self._searcher.schema[fieldname].to_bytes(text))
         if number < 0:
             return _EMPTY
-        docs, scores = self._term_scores(fieldname, _as_text(text), field, number)
-        return docs, scores * boost if boost != 1.0 else scores
+        return self._term_scores(fieldname, _as_text(text), field, number)
 
     def _phrase(self, node: ContiguousPhrase, segment: _Segment):
         if node.slop != 1 or not node.words:
             raise Unsupported("phrase with slop")
-        field = self._field(node.fieldname, segment)
-        schema_field = self._searcher.schema[node.fieldname]
+        if len(node.words) == 1:  # every occurrence is a match: the term itself, as Whoosh scores it
+            return self._term(node.fieldname, node.words[0], node.boost, segment)
+        # The same phrase often stands twice in a query (a concept and the proximity bonus).
+        key = ("phrase", id(segment), node.fieldname, tuple(node.words))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._phrase_matches(node.fieldname, node.words, segment)
+        docs, scores = found
+        return docs, scores * node.boost if node.boost != 1.0 else scores
+
+    def _phrase_matches(self, fieldname: str, words, segment: _Segment):
+        field = self._field(fieldname, segment)
+        schema_field = self._searcher.schema[fieldname]
         numbers = []
-        for word in node.words:
+        for word in words:
             number = field.find(schema_field.to_bytes(word))
             if number < 0:
                 return _EMPTY
@@ -184,8 +211,8 @@ class FastMatcher:
         # Documents holding every word, rarest list first.
         candidates = None
         for number in sorted(set(numbers), key=lambda n: field.post_starts[n + 1] - field.post_starts[n]):
-            docs, _ = field.postings(number)
-            candidates = docs.astype(np.int64) if candidates is None else _common(candidates, docs)
+            docs, _ = self._postings(field, number)
+            candidates = docs if candidates is None else _common(candidates, docs)
             if not candidates.size:
                 return _EMPTY
         # A start s matches when word i is at s + i for every i: keys (document, position + last - i).
@@ -193,11 +220,11 @@ class FastMatcher:
         starts = None
         chosen_of = {}
         for offset, number in enumerate(numbers):
+            docs, tfs = self._postings(field, number)
             chosen = chosen_of.get(number)
             if chosen is None:
-                docs, _ = field.postings(number)
                 chosen = chosen_of[number] = np.searchsorted(docs, candidates)
-            owner, positions = field.positions_of(number, chosen)
+            owner, positions = field.positions_of(number, chosen, tfs)
             keys = (candidates[owner] << _SHIFT) | (positions.astype(np.int64) + (last - offset))
             starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
             if not starts.size:
@@ -206,10 +233,10 @@ class FastMatcher:
         matched = owners[np.concatenate(([True], owners[1:] != owners[:-1]))]
         where = np.searchsorted(candidates, matched)
         total = np.zeros(matched.size, dtype=np.float64)
-        for word, number in zip(node.words, numbers, strict=True):
-            _, scores = self._term_scores(node.fieldname, _as_text(word), field, number, chosen_of[number][where])
+        for word, number in zip(words, numbers, strict=True):
+            _, scores = self._term_scores(fieldname, _as_text(word), field, number, chosen_of[number][where])
             total += scores
-        return matched, total * node.boost if node.boost != 1.0 else total
+        return matched, total
 
 
 def _as_text(text) -> str:
@@ -239,10 +266,13 @@ def _union(parts, doc_count: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _intersection(parts) -> tuple[np.ndarray, np.ndarray]:
-    docs, scores = parts[0]
-    for other_docs, other_scores in parts[1:]:
+    """Documents every part matches (found from the smallest part up), scores summed in the parts' order."""
+    docs = min(parts, key=lambda part: part[0].size)[0]
+    for other_docs, _ in sorted(parts, key=lambda part: part[0].size):
         if not docs.size:
             return _EMPTY
-        docs, mine, theirs = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
-        scores = scores[mine] + other_scores[theirs]
+        docs = _common(docs, other_docs)
+    scores = np.zeros(docs.size, dtype=np.float64)
+    for other_docs, other_scores in parts:
+        scores = scores + other_scores[np.searchsorted(other_docs, docs)]
     return docs, scores

@@ -127,19 +127,34 @@ def write(path: Path, doc_count: int, fields: dict[str, dict[str, np.ndarray]]) 
     os.replace(temporary, path)
 
 
-class FieldPostings:
-    """One field's arrays in one segment, read from the mapped file."""
+# Read with pread into memory freed after the query; the rest stays memory-mapped (a lookup touches
+# a few pages). Mapped, every posting a query ever read would stay in the server's resident memory.
+_READ = ("docnums", "tfs", "positions")
 
-    def __init__(self, arrays: dict[str, np.ndarray]):
-        self.keys = arrays["keys"]
-        self.term_ends = arrays["term_ends"]
-        self.blob = arrays["blob"]
-        self.post_starts = arrays["post_starts"]
-        self.docnums = arrays["docnums"]
-        self.tfs = arrays["tfs"]
-        self.pos_starts = arrays["pos_starts"]
-        self.positions = arrays["positions"]
-        self.lengths = arrays["lengths"]
+
+class FieldPostings:
+    """One field's arrays in one segment: term tables mapped, postings read on demand."""
+
+    def __init__(self, mapped: dict[str, np.ndarray], read: dict[str, tuple[int, np.dtype, int]], fd: int):
+        self.keys = mapped["keys"]
+        self.term_ends = mapped["term_ends"]
+        self.blob = mapped["blob"]
+        self.post_starts = mapped["post_starts"]
+        self.pos_starts = mapped["pos_starts"]
+        self.lengths = mapped["lengths"]
+        self._read_at = read
+        self._fd = fd
+
+    def _read(self, name: str, begin: int, end: int) -> np.ndarray:
+        offset, kind, _ = self._read_at[name]
+        data = os.pread(self._fd, (end - begin) * kind.itemsize, offset + begin * kind.itemsize)
+        return np.frombuffer(data, dtype=kind)
+
+    def whole(self, name: str) -> np.ndarray:
+        """Return one whole array by name."""
+        if name in self._read_at:
+            return self._read(name, 0, self._read_at[name][2])
+        return getattr(self, name)
 
     def find(self, term: bytes) -> int:
         """Return the term's number in this field, or -1 when the segment does not hold it."""
@@ -156,31 +171,37 @@ class FieldPostings:
     def postings(self, number: int) -> tuple[np.ndarray, np.ndarray]:
         """Return a term's (document numbers, term frequencies)."""
         begin, end = int(self.post_starts[number]), int(self.post_starts[number + 1])
-        return self.docnums[begin:end], self.tfs[begin:end]
+        return self._read("docnums", begin, end), self._read("tfs", begin, end)
 
-    def positions_of(self, number: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def positions_of(self, number: int, chosen: np.ndarray, tfs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return (which chosen posting, position) pairs for some of a term's postings.
 
-        ``chosen`` indexes the term's postings (ascending); the result lists every position of
-        each, in order, with the index into ``chosen`` it belongs to.
+        ``chosen`` indexes the term's postings (ascending, not empty), ``tfs`` are the term's
+        frequencies (from ``postings``); the result lists every position of each chosen posting, in
+        order, with the index into ``chosen`` it belongs to.
         """
-        begin, end = int(self.post_starts[number]), int(self.post_starts[number + 1])
-        tfs = self.tfs[begin:end].astype(np.int64)
-        starts = np.cumsum(tfs) - tfs + int(self.pos_starts[number])
+        tfs = tfs.astype(np.int64)
+        starts = np.cumsum(tfs) - tfs
         counts = tfs[chosen]
+        # Only the stretch from the first chosen posting's positions to the last one's is read.
+        first = int(starts[chosen[0]])
+        last = int(starts[chosen[-1]] + counts[-1])
+        base = int(self.pos_starts[number])
+        stretch = self._read("positions", base + first, base + last)
         total = int(counts.sum())
         owner = np.repeat(np.arange(chosen.size), counts)
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-        return owner, self.positions[starts[chosen][owner] + offsets]
+        return owner, stretch[starts[chosen][owner] - first + offsets]
 
 
 class SegmentPostings:
-    """All fields' arrays of one segment (a read-only memory map; pages load as they are read)."""
+    """All fields' arrays of one segment (term tables memory-mapped, postings read when needed)."""
 
     def __init__(self, path: Path):
-        with open(path, "rb") as handle:
-            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        self._fd = os.open(path, os.O_RDONLY)  # kept open for pread; closed with this object
+        self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
         if self._map[: len(MAGIC)] != MAGIC:
+            self.close()
             raise ValueError(f"not a postings array file: {path}")
         size = int.from_bytes(self._map[len(MAGIC) : len(MAGIC) + 8], "little")
         start = len(MAGIC) + 8
@@ -189,11 +210,22 @@ class SegmentPostings:
         self.doc_count: int = header["doc_count"]
         self.fields: dict[str, FieldPostings] = {}
         for name, entry in header["fields"].items():
-            arrays = {
-                key: np.frombuffer(self._map, dtype=np.dtype(kind), count=count, offset=base + offset)
-                for key, (offset, kind, count) in entry.items()
-            }
-            self.fields[name] = FieldPostings(arrays)
+            mapped, read = {}, {}
+            for key, (offset, kind, count) in entry.items():
+                if key in _READ:
+                    read[key] = (base + offset, np.dtype(kind), count)
+                else:
+                    mapped[key] = np.frombuffer(self._map, dtype=np.dtype(kind), count=count, offset=base + offset)
+            self.fields[name] = FieldPostings(mapped, read, self._fd)
+
+    def close(self) -> None:
+        """Release the file descriptor (mapped arrays stay valid while referenced)."""
+        if getattr(self, "_fd", -1) >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self):
+        self.close()
 
 
 def derive(reader, field_names) -> dict[str, dict[str, np.ndarray]]:

@@ -114,7 +114,7 @@ def _arrays_of(path: Path) -> dict:
     out = {}
     for name, field in postings.fields.items():
         for key in ("keys", "term_ends", "blob", "post_starts", "docnums", "tfs", "pos_starts", "positions", "lengths"):
-            out[name, key] = np.asarray(getattr(field, key)).astype(np.int64)
+            out[name, key] = np.asarray(field.whole(key)).astype(np.int64)
     return out
 
 
