@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -280,6 +281,8 @@ def build_report(args, report: dict, scratch: Path, documents: Path, size: int) 
         str(scratch / "index"),
         "--json",
     ]
+    # A full build from nothing, also when --workdir holds the index of an earlier run.
+    shutil.rmtree(scratch / "index", ignore_errors=True)
     ours = timed(build_ours)
     summary = json.loads(ours.pop("stdout"))
     ours.update(
@@ -300,6 +303,7 @@ def build_report(args, report: dict, scratch: Path, documents: Path, size: int) 
     print(f"incremental: {report['incremental']}", flush=True)
 
     if not args.skip_naive:
+        shutil.rmtree(scratch / "naive-index", ignore_errors=True)
         naive = timed([PYTHON, str(ROOT / "bench" / "naive.py"), "build", str(documents), str(scratch / "naive-index")])
         lines = int(naive.pop("stdout").strip())
         naive.update(
