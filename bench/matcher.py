@@ -4,7 +4,8 @@
 
 For each query as the search composes it: Whoosh's matchers (``search(q, limit=None)``) against the
 numpy matcher over the postings arrays (``indexer/fastmatch.py``). Reports whether both return the same
-passages in the same order with the same scores, and the median / p95 / max time of each, per query.
+passages with the same scores in the same order (``fastmatch.agrees``), and the median / p95 / max time
+of each, per query.
 """
 
 from __future__ import annotations
@@ -70,9 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             whoosh_times.pop()
             continue
         fast_times.append(time.perf_counter() - started)
-        same = [number for _, number in theirs] == numbers.tolist() and all(
-            math.isclose(a, b, rel_tol=1e-9) for (a, _), b in zip(theirs, scores.tolist(), strict=True)
-        )
+        same = fastmatch.agrees(theirs, (scores, numbers))
         if not same:
             different.append(text)
     print(f"machine: {machine()}")

@@ -22,6 +22,7 @@ number.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,15 +136,35 @@ class FastMatcher:
             raise Unsupported(f"field {name} has no postings arrays")
         return field
 
+    def _number(self, segment: _Segment, fieldname: str, text: str) -> int:
+        """Return a term's number in a segment's field (-1: not there), looked up once per query."""
+        key = ("number", id(segment), fieldname, text)
+        found = self._memo.get(key)
+        if found is None:
+            field = self._field(fieldname, segment)
+            found = self._memo[key] = field.find(self._searcher.schema[fieldname].to_bytes(text))
+        return found
+
     def _statistics(self, fieldname: str, text: str) -> tuple[float, float]:
-        """Return (idf, average field length) as Whoosh's BM25F scorer takes them."""
+        """Return (idf, average field length) as Whoosh's BM25F scorer takes them.
+
+        The idf is Whoosh's (``WeightingModel.idf``: documents of the index, postings of the term) with
+        the postings counted in the arrays: Whoosh would read every segment's term table for it.
+        """
         key = (fieldname, text)
         found = self._stats.get(key)
         if found is None:
             searcher = self._searcher
             if not searcher.schema[fieldname].scorable:
                 raise Unsupported(f"field {fieldname} is not scorable")
-            found = self._stats[key] = (searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1)
+            frequency = 0
+            for segment in self.segments:
+                number = self._number(segment, fieldname, text)
+                if number >= 0:
+                    starts = self._field(fieldname, segment).post_starts
+                    frequency += int(starts[number + 1] - starts[number])
+            idf = math.log(searcher.doc_count_all() / (frequency + 1)) + 1
+            found = self._stats[key] = (idf, searcher.avg_field_length(fieldname) or 1)
         return found
 
     def _postings(self, field: postarrays.FieldPostings, number: int) -> tuple[np.ndarray, np.ndarray]:
@@ -180,11 +201,11 @@ class FastMatcher:
         return docs, scores * boost if boost != 1.0 else scores
 
     def _term_matches(self, fieldname: str, text, segment: _Segment):
-        field = self._field(fieldname, segment)
-        number = field.find(self._searcher.schema[fieldname].to_bytes(text))
+        text = _as_text(text)
+        number = self._number(segment, fieldname, text)
         if number < 0:
             return _EMPTY
-        return self._term_scores(fieldname, _as_text(text), field, number)
+        return self._term_scores(fieldname, text, self._field(fieldname, segment), number)
 
     def _phrase(self, node: ContiguousPhrase, segment: _Segment):
         if node.slop != 1 or not node.words:
@@ -201,10 +222,9 @@ class FastMatcher:
 
     def _phrase_matches(self, fieldname: str, words, segment: _Segment):
         field = self._field(fieldname, segment)
-        schema_field = self._searcher.schema[fieldname]
         numbers = []
         for word in words:
-            number = field.find(schema_field.to_bytes(word))
+            number = self._number(segment, fieldname, _as_text(word))
             if number < 0:
                 return _EMPTY
             numbers.append(number)
@@ -276,3 +296,22 @@ def _intersection(parts) -> tuple[np.ndarray, np.ndarray]:
     for other_docs, other_scores in parts:
         scores = scores + other_scores[np.searchsorted(other_docs, docs)]
     return docs, scores
+
+
+def agrees(top_n: list[tuple[float, int]], scored: tuple[np.ndarray, np.ndarray], tolerance: float = 1e-9) -> bool:
+    """Return whether our (scores, numbers) is Whoosh's ``top_n``: the same passages, the same scores.
+
+    Scores agree to ``tolerance`` (relative); the order is Whoosh's except among passages whose scores
+    differ by less than that (sums of the same term scores in another order differ in the last bits).
+    """
+    scores, numbers = scored
+    theirs = {number: score for score, number in top_n}
+    if len(theirs) != len(numbers) or set(theirs) != set(numbers.tolist()):
+        return False
+    if not all(
+        math.isclose(theirs[n], s, rel_tol=tolerance) for s, n in zip(scores.tolist(), numbers.tolist(), strict=True)
+    ):
+        return False
+    in_our_order = [theirs[number] for number in numbers.tolist()]
+    pairs = zip(in_our_order, in_our_order[1:], strict=False)
+    return all(a >= b or math.isclose(a, b, rel_tol=tolerance) for a, b in pairs)

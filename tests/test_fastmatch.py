@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from pathlib import Path
 
@@ -62,14 +61,6 @@ def _whoosh_queries(searcher: Searcher):
             yield text + " (relaxed)", searcher._compose(parsed, required[:1], required[1:])
 
 
-def _same(theirs: list, ours: tuple[np.ndarray, np.ndarray]) -> bool:
-    """Whoosh's top_n against our (scores, numbers): same passages in the same order, same scores."""
-    scores, numbers = ours
-    if [number for _, number in theirs] != numbers.tolist():
-        return False
-    return all(math.isclose(a, b, rel_tol=1e-9) for (a, _), b in zip(theirs, scores.tolist(), strict=True))
-
-
 def _compare(searcher: Searcher) -> tuple[int, int]:
     """Compare both matchers on every query; return (queries compared, matches compared)."""
     whoosh_searcher = searcher.searcher()
@@ -80,7 +71,7 @@ def _compare(searcher: Searcher) -> tuple[int, int]:
             ours = fastmatch.FastMatcher(searcher.arrays(), whoosh_searcher).scored(whoosh_query)
         except fastmatch.Unsupported:
             continue
-        assert _same(theirs, ours), (text, theirs[:5], ours[:5])
+        assert fastmatch.agrees(theirs, ours), (text, theirs[:5], ours[:5])
         queries += 1
         matches += len(theirs)
     return queries, matches
@@ -104,7 +95,7 @@ def test_fast_matcher_leaves_out_deleted_passages(designed_docs: Path, tmp_path:
     for text in ("困难职工", "金秋助学", "总工会", "送温暖"):
         query = searcher._compose(parse_query(text), parse_query(text).concepts, [])
         theirs = whoosh_searcher.search(query, limit=None, terms=False).top_n
-        assert _same(theirs, fastmatch.FastMatcher(searcher.arrays(), whoosh_searcher).scored(query)), text
+        assert fastmatch.agrees(theirs, fastmatch.FastMatcher(searcher.arrays(), whoosh_searcher).scored(query)), text
     assert searcher.search("金秋助学").total == 0
     assert searcher.search("送温暖").total >= 2
 
@@ -166,7 +157,7 @@ def test_unsupported_queries_are_scored_by_whoosh(seed_searcher: Searcher):
     with pytest.raises(fastmatch.Unsupported):
         fastmatch.FastMatcher(seed_searcher.arrays(), whoosh_searcher).scored(prefix)
     theirs = whoosh_searcher.search(prefix, limit=None, terms=False).top_n
-    assert theirs and _same(theirs, seed_searcher.scored(prefix))
+    assert theirs and fastmatch.agrees(theirs, seed_searcher.scored(prefix))
 
 
 def test_a_segment_without_arrays_falls_back_to_whoosh(seed_index: Path, tmp_path: Path):
@@ -179,5 +170,18 @@ def test_a_segment_without_arrays_falls_back_to_whoosh(seed_index: Path, tmp_pat
     assert not searcher.arrays().complete
     query = ContiguousPhrase("grams", ["集体", "体协", "协商"])
     theirs = searcher.searcher().search(query, limit=None, terms=False).top_n
-    assert theirs and _same(theirs, searcher.scored(query))
+    assert theirs and fastmatch.agrees(theirs, searcher.scored(query))
     assert searcher.search("工资集体协商").total > 0
+
+
+def test_agrees_tells_a_different_ranking_from_a_near_tie():
+    theirs = [(3.0, 7), (2.0 + 1e-15, 4), (2.0, 9), (1.0, 1)]
+
+    def ours(*pairs):
+        return np.array([score for score, _ in pairs]), np.array([number for _, number in pairs])
+
+    assert fastmatch.agrees(theirs, ours((3.0, 7), (2.0, 4), (2.0, 9), (1.0, 1)))
+    assert fastmatch.agrees(theirs, ours((3.0, 7), (2.0, 9), (2.0 + 1e-15, 4), (1.0, 1)))  # a near tie
+    assert not fastmatch.agrees(theirs, ours((3.0, 7), (1.0, 1), (2.0, 4), (2.0, 9)))  # out of order
+    assert not fastmatch.agrees(theirs, ours((3.0, 7), (2.0, 4), (2.0, 9)))  # one missing
+    assert not fastmatch.agrees(theirs, ours((3.0, 7), (2.0, 4), (2.0, 9), (1.1, 1)))  # another score
