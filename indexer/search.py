@@ -18,6 +18,7 @@ Parts:
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import itertools
 import json
@@ -597,19 +598,42 @@ class MatchCache:
                 self._items -= len(dropped[0])
 
 
+def _one_generation(method):
+    """Run a ``Searcher`` method on one index generation throughout.
+
+    Its searcher, postings arrays, facet postings and copies all belong to the generation it started
+    on; a build swapping in a new generation meanwhile is seen by the next call.
+    """
+
+    @functools.wraps(method)
+    def pinned(self, *args, **kwargs):
+        local = self._local
+        if getattr(local, "pinned", False):
+            return method(self, *args, **kwargs)
+        self.searcher()
+        local.pinned = True
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            local.pinned = False
+
+    return pinned
+
+
 class Searcher:
     """Searches the current generation of an index directory; reopens when a new one is swapped in."""
 
     def __init__(self, index_dir: Path, *, cache_items: int = MATCH_CACHE_ITEMS):
         self.index_dir = Path(index_dir)
         self._cache_items = cache_items
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered: copy_docnums loads the facet postings
         self._generation: Path | None = None
         self._index = None
         self._duplicates: dict[str, list[str]] = {}
-        self._postings: facet_sets.FacetPostings | None = None
-        self._arrays: fastmatch.Arrays | None = None
-        self._copy_docnums: np.ndarray | None = None
+        # Per generation, each kept as (generation, value): see _once.
+        self._postings: tuple | None = None
+        self._arrays: tuple | None = None
+        self._copy_docnums: tuple | None = None
         self.matches = MatchCache(cache_items)
         self._local = threading.local()
         self._opened: list = []  # every Whoosh searcher opened, so close() can release their files
@@ -637,7 +661,12 @@ class Searcher:
         return self._index, self._generation
 
     def searcher(self):
-        """Return a Whoosh searcher for this thread, reopened when the index generation changed."""
+        """Return a Whoosh searcher for this thread, reopened when the index generation changed.
+
+        Inside a search (``_one_generation``) it stays the searcher the search started with.
+        """
+        if getattr(self._local, "pinned", False):
+            return self._local.cached[1]
         ix, generation = self._current_index()
         cached = getattr(self._local, "cached", None)
         if cached is None or cached[0] != generation:
@@ -670,23 +699,30 @@ class Searcher:
         self.close()
 
     def _once(self, name: str, load):
-        """Return a value kept per generation in attribute ``name``, loaded once from this thread's searcher."""
+        """Return a value kept per generation in attribute ``name``, loaded once from this thread's searcher.
+
+        Kept with the generation it was loaded from: a thread still on the previous generation while
+        another moves to a new one never gets (or leaves behind) the other generation's value.
+        """
         searcher = self.searcher()
-        value = getattr(self, name)
-        if value is None:
+        generation = self._local.cached[0]
+        found = getattr(self, name)
+        if found is None or found[0] != generation:
             with self._lock:
-                if getattr(self, name) is None:
-                    setattr(self, name, load(searcher))
-                value = getattr(self, name)
-        return value
+                found = getattr(self, name)
+                if found is None or found[0] != generation:
+                    found = (generation, load(searcher, generation))
+                    if generation == self._generation:
+                        setattr(self, name, found)
+        return found[1]
 
     def facet_postings(self) -> facet_sets.FacetPostings:
         """Return the facet postings of the current generation (read once per generation)."""
-        return self._once("_postings", lambda searcher: facet_sets.load(searcher.reader(), FACETS))
+        return self._once("_postings", lambda searcher, _: facet_sets.load(searcher.reader(), FACETS))
 
     def arrays(self) -> fastmatch.Arrays:
         """Return the postings arrays of the current generation (opened once per generation)."""
-        return self._once("_arrays", lambda searcher: fastmatch.Arrays(self._generation, searcher.reader()))
+        return self._once("_arrays", lambda searcher, generation: fastmatch.Arrays(generation, searcher.reader()))
 
     def scored(self, whoosh_query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, passage numbers) of every match of a query, best first (Whoosh's order).
@@ -706,12 +742,14 @@ class Searcher:
 
     def copy_docnums(self) -> np.ndarray:
         """Return the mask of passages of duplicate copies (never shown)."""
-        postings = self.facet_postings()
-        if self._copy_docnums is None:
-            copies = {copy for group in self._duplicates.values() for copy in group}
+
+        def load(searcher, generation) -> np.ndarray:
+            postings = self.facet_postings()
+            copies = {copy for group in _read_duplicates(generation).values() for copy in group}
             wanted = np.array([doc_id in copies for doc_id in postings.documents], dtype=bool)
-            self._copy_docnums = wanted[postings.document_of]
-        return self._copy_docnums
+            return wanted[postings.document_of]
+
+        return self._once("_copy_docnums", load)
 
     def figure_searcher(self):
         """Return a Whoosh searcher over the figures index of the current generation (this thread's own)."""
@@ -730,6 +768,7 @@ class Searcher:
         """Return the folder of the generation last opened."""
         return self._generation
 
+    @_one_generation
     def search(
         self,
         query: str,
@@ -926,6 +965,7 @@ class Searcher:
         _, generation = self._current_index()
         return document_record(generation, doc_id)
 
+    @_one_generation
     def related(self, text: str, *, exclude_doc_id: str, limit: int = 5) -> list[Hit]:
         """Return passages of other documents most like text (more-like-this), one per document."""
         searcher = self.searcher()

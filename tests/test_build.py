@@ -157,3 +157,30 @@ def test_big_segments_are_never_merged():
     # merge 25 of them here (its threshold grows with the segment count); ours leaves them all.
     segments = [_FakeSegment(38_000 + number) for number in range(27)] + [_FakeSegment(5), _FakeSegment(40)]
     assert _merge_small(writer=None, segments=segments) == segments
+
+
+def test_a_search_stays_on_its_generation_while_a_new_one_is_swapped_in(designed_docs: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    build(designed_docs, index_dir)
+    searcher = Searcher(index_dir, cache_items=0)
+    try:
+        assert searcher.search("金秋助学").total >= 1
+        first = searcher.generation
+        load_arrays = searcher.arrays
+        swapped = []
+
+        def arrays_after_a_swap():
+            # A build swaps in a generation with fewer passages in the middle of a search.
+            if not swapped:
+                (designed_docs / "jining-news.txt").unlink()
+                build(designed_docs, index_dir)
+                swapped.append(True)
+            return load_arrays()
+
+        searcher.arrays = arrays_after_a_swap
+        during = searcher.search("金秋助学")
+        assert swapped and during.total >= 1 and during.hits[0].doc_id  # answered whole from the first generation
+        assert searcher.search("金秋助学").total == 0  # the next search is on the new generation
+        assert searcher.generation != first
+    finally:
+        searcher.close()
