@@ -42,7 +42,14 @@ from indexer import duplicates, postarrays
 from indexer.documents import Document, load_documents
 from indexer.figures import figures_by_passage
 from indexer.read import SUPPORTED_SUFFIXES, ReadError, source_name
-from indexer.schema import ARRAY_FIELDS, FIGURES_INDEX, SCHEMA_VERSION, make_figure_schema, make_schema
+from indexer.schema import (
+    ARRAY_FIELDS,
+    FIGURE_ARRAY_FIELDS,
+    FIGURES_INDEX,
+    SCHEMA_VERSION,
+    make_figure_schema,
+    make_schema,
+)
 from indexer.segments import SegmentBuilder
 
 CURRENT = "current"
@@ -260,7 +267,7 @@ def _index_files(paths: list[Path], documents_dir: Path, generation: Path, hashe
     Returns the manifest entries, the skipped files and the new (uncommitted) segments.
     """
     passages = _Segments(whoosh_index.open_dir(str(generation)), ARRAY_FIELDS)
-    figures = _Segments(whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX))
+    figures = _Segments(whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX), FIGURE_ARRAY_FIELDS)
     files: dict = {}
     skipped: list[tuple[str, str]] = []
     read = 0
@@ -391,14 +398,15 @@ def _commit(writer, new_segments: list) -> None:
 
 
 def complete_arrays(generation: Path) -> int:
-    """Write the postings arrays of passage segments that lack them (those Whoosh merged); return how many."""
+    """Write the postings arrays of segments that lack them (those Whoosh merged); return how many."""
     written = 0
-    with whoosh_index.open_dir(str(generation)).reader() as reader:
-        for leaf, segment, _ in postarrays.segments(reader):
-            path = generation / postarrays.file_name(segment)
-            if not path.exists():
-                postarrays.write(path, leaf.doc_count_all(), postarrays.derive(leaf, ARRAY_FIELDS))
-                written += 1
+    for indexname, fields in ((None, ARRAY_FIELDS), (FIGURES_INDEX, FIGURE_ARRAY_FIELDS)):
+        with whoosh_index.open_dir(str(generation), indexname=indexname).reader() as reader:
+            for leaf, segment, _ in postarrays.segments(reader):
+                path = generation / postarrays.file_name(segment)
+                if not path.exists():
+                    postarrays.write(path, leaf.doc_count_all(), postarrays.derive(leaf, fields))
+                    written += 1
     return written
 
 

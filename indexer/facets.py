@@ -35,8 +35,11 @@ class FacetPostings:
         return found
 
 
-def load(reader, facets: tuple[str, ...]) -> FacetPostings:
-    """Read the postings of every value of the facet fields (once per generation)."""
+def load(reader, facets: tuple[str, ...], *, documents: bool = True) -> FacetPostings:
+    """Read the postings of every value of the facet fields (once per generation).
+
+    ``documents``: also read the doc_id and date columns (passages; figures have none).
+    """
     values: dict[str, list[str]] = {}
     pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in facets:
@@ -54,10 +57,10 @@ def load(reader, facets: tuple[str, ...]) -> FacetPostings:
             np.concatenate(owners) if owners else np.zeros(0, np.int32),
         )
     doc_count = reader.doc_count_all()
-    doc_ids = _column(reader, "doc_id", doc_count)
-    documents = tuple(dict.fromkeys(doc_ids))
-    number_of = {doc_id: number for number, doc_id in enumerate(documents)}
-    dates = _column(reader, "date", doc_count)
+    doc_ids = _column(reader, "doc_id", doc_count) if documents else ()
+    distinct = tuple(dict.fromkeys(doc_ids))
+    number_of = {doc_id: number for number, doc_id in enumerate(distinct)}
+    dates = _column(reader, "date", doc_count) if documents else ()
     distinct_dates = sorted(set(dates))
     rank_of = {date: rank for rank, date in enumerate(distinct_dates)}
     live = np.zeros(doc_count, dtype=bool)
@@ -67,7 +70,7 @@ def load(reader, facets: tuple[str, ...]) -> FacetPostings:
         pairs=pairs,
         doc_ids=doc_ids,
         document_of=np.array([number_of[doc_id] for doc_id in doc_ids], dtype=np.int32),
-        documents=documents,
+        documents=distinct,
         dates=dates,
         date_rank=np.array([rank_of[date] for date in dates], dtype=np.int32),
         doc_count=doc_count,

@@ -7,11 +7,14 @@ against the indicator (weighted higher, word and bigram channels) and where the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from whoosh import query as Q
 from whoosh import sorting
 
+from indexer import facets as facet_sets
+from indexer import fastmatch
 from indexer.search import (
     FIGURE_CHANNELS,
     MAX_PAGE,
@@ -25,6 +28,7 @@ from indexer.search import (
 )
 
 KINDS = ("actual", "target")
+FACET_NAMES = ("year", "city", "kind", "unit")
 SORTS = ("relevance", "value", "year", "place")
 FILTERS = ("year", "province", "city", "kind", "unit")
 
@@ -121,6 +125,36 @@ def _clean_filters(filters: dict) -> dict[str, tuple[str, ...]]:
     return clean
 
 
+def _ordered(counted) -> list[tuple[str, int]]:
+    return sorted(((value, count) for value, count in counted if value), key=lambda item: (-item[1], item[0]))
+
+
+def _fast_page(searcher: Searcher, figures, query, clean: dict, page: int, per_page: int):
+    """Return ``run``'s answer for relevance order from the fast matcher; None when Whoosh must answer.
+
+    What Whoosh's ``search_page`` gives with a filter and grouped facets: the matches the filters allow,
+    best first (ties by figure number), the page number clamped to the pages there are.
+    """
+    arrays, postings = searcher.figure_tools()
+    try:
+        scores, numbers = fastmatch.FastMatcher(arrays, figures).scored(query)
+    except fastmatch.Unsupported:
+        return None
+    allowed = facet_sets.allowed(postings, clean)
+    if allowed is not None:
+        keep = allowed[numbers]
+        scores, numbers = scores[keep], numbers[keep]
+    total = int(numbers.size)
+    page_number = min(math.ceil(total / per_page), page)
+    offset = max(0, (page_number - 1) * per_page)
+    chosen = list(
+        zip(numbers[offset : offset + per_page].tolist(), scores[offset : offset + per_page].tolist(), strict=True)
+    )
+    matched = postings.mask(numbers)
+    counts = {name: _ordered(facet_sets.counts(postings, name, matched)) for name in FACET_NAMES}
+    return total, page_number, chosen, counts
+
+
 def search_figures(
     searcher: Searcher,
     query: str,
@@ -131,6 +165,11 @@ def search_figures(
     sort: str = "relevance",
 ) -> FigureResult:
     """Return one page of figures matching a query (indicator, title, place) and filters."""
+    with searcher.one_generation():
+        return _search_figures(searcher, query, filters=filters, page=page, per_page=per_page, sort=sort)
+
+
+def _search_figures(searcher: Searcher, query: str, *, filters, page: int, per_page: int, sort: str) -> FigureResult:
     if sort not in SORTS:
         raise QueryError("排序方式应为 relevance、value、year 或 place / sort must be relevance, value, year or place")
     page = min(max(1, page), MAX_PAGE)
@@ -156,18 +195,31 @@ def search_figures(
         "year": [sorting.FieldFacet("year", reverse=True), sorting.ScoreFacet()],
         "place": [sorting.FieldFacet("province"), sorting.FieldFacet("city"), sorting.FieldFacet("year")],
     }[sort]
-    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in ("year", "city", "kind", "unit")}
+    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_NAMES}
 
-    def run(current):
-        return figures.search_page(
+    def run(current) -> tuple[int, int, list[tuple[int, float]], dict[str, list[tuple[str, int]]]]:
+        """Return (total, page number, [(figure number, score)] of the page, facet counts)."""
+        if sort == "relevance":
+            fast = _fast_page(searcher, figures, current, clean, page, per_page)
+            if fast is not None:
+                return fast
+        results = figures.search_page(
             current, page, pagelen=per_page, filter=restrict, sortedby=sortedby, groupedby=facets, terms=False
         )
+        counts = {
+            name: _ordered((str(value), int(count)) for value, count in results.results.groups(name).items())
+            for name in facets
+        }
+        chosen = [(hit.docnum, float(hit.score) if isinstance(hit.score, int | float) else 0.0) for hit in results]
+        return results.total, results.pagenum, chosen, counts
 
-    results = run(whoosh_query)
-    if results.total == 0 and len(parsed.concepts) > 1:
+    total, page_number, chosen, facet_counts = run(whoosh_query)
+    if total == 0 and len(parsed.concepts) > 1:
         # Nothing has every word: rank figures by how many of the words they have.
         relaxed = True
-        results = run(Q.Or([concept_query(concept, FIGURE_CHANNELS) for concept in parsed.concepts]))
+        total, page_number, chosen, facet_counts = run(
+            Q.Or([concept_query(concept, FIGURE_CHANNELS) for concept in parsed.concepts])
+        )
     hits = tuple(
         FigureHit(
             indicator=stored.get("indicator", ""),
@@ -185,22 +237,15 @@ def search_figures(
             passage_id=stored.get("passage_id", ""),
             ordinal=int(stored.get("ordinal", 0)),
             date=stored.get("date", ""),
-            score=float(hit.score) if isinstance(hit.score, int | float) else 0.0,
+            score=score,
         )
-        for hit in results
-        for stored in (hit.fields(),)
+        for number, score in chosen
+        for stored in (figures.stored_fields(number),)
     )
-    facet_counts = {
-        name: sorted(
-            ((str(value), int(count)) for value, count in results.results.groups(name).items() if value),
-            key=lambda item: (-item[1], item[0]),
-        )
-        for name in facets
-    }
     return FigureResult(
         query=query,
-        total=results.total,
-        page=results.pagenum,
+        total=total,
+        page=page_number,
         per_page=per_page,
         hits=hits,
         parsed=tuple(concept.label() for concept in parsed.concepts),

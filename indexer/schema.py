@@ -53,6 +53,7 @@ def make_schema() -> fields.Schema:
 
 FIGURES_INDEX = "figures"
 FIGURE_FACETS = ("year", "province", "city", "kind", "unit")
+FIGURE_ARRAY_FIELDS = ("indicator", "indicator_grams", "context")
 
 
 def make_figure_schema() -> fields.Schema:

@@ -38,7 +38,7 @@ from indexer import facets as facet_sets
 from indexer.build import current_generation
 from indexer.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
 from indexer.phrase import ContiguousPhrase
-from indexer.schema import FACETS, FIGURES_INDEX, SCHEMA_VERSION
+from indexer.schema import FACETS, FIGURE_FACETS, FIGURES_INDEX, SCHEMA_VERSION
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -599,23 +599,12 @@ class MatchCache:
 
 
 def _one_generation(method):
-    """Run a ``Searcher`` method on one index generation throughout.
-
-    Its searcher, postings arrays, facet postings and copies all belong to the generation it started
-    on; a build swapping in a new generation meanwhile is seen by the next call.
-    """
+    """Run a ``Searcher`` method on one index generation throughout (``Searcher.one_generation``)."""
 
     @functools.wraps(method)
     def pinned(self, *args, **kwargs):
-        local = self._local
-        if getattr(local, "pinned", False):
+        with self.one_generation():
             return method(self, *args, **kwargs)
-        self.searcher()
-        local.pinned = True
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            local.pinned = False
 
     return pinned
 
@@ -634,6 +623,7 @@ class Searcher:
         self._postings: tuple | None = None
         self._arrays: tuple | None = None
         self._copy_docnums: tuple | None = None
+        self._figure_tools: tuple | None = None
         self.matches = MatchCache(cache_items)
         self._local = threading.local()
         self._opened: list = []  # every Whoosh searcher opened, so close() can release their files
@@ -656,6 +646,7 @@ class Searcher:
                     self._postings = None
                     self._arrays = None
                     self._copy_docnums = None
+                    self._figure_tools = None
                     self.matches = MatchCache(self._cache_items)
                     self._generation = generation
         return self._index, self._generation
@@ -675,6 +666,24 @@ class Searcher:
             cached = (generation, self._register(ix.searcher()))
             self._local.cached = cached
         return cached[1]
+
+    @contextlib.contextmanager
+    def one_generation(self):
+        """Keep this thread on the generation it is on now until the block ends.
+
+        Searchers, postings arrays, facet postings and copies then all belong to that generation; a
+        build swapping in a new one meanwhile is seen after the block.
+        """
+        local = self._local
+        if getattr(local, "pinned", False):
+            yield
+            return
+        self.searcher()
+        local.pinned = True
+        try:
+            yield
+        finally:
+            local.pinned = False
 
     def _register(self, whoosh_searcher):
         with self._lock:
@@ -698,14 +707,15 @@ class Searcher:
     def __del__(self):
         self.close()
 
-    def _once(self, name: str, load):
+    def _once(self, name: str, load, *, figures: bool = False):
         """Return a value kept per generation in attribute ``name``, loaded once from this thread's searcher.
 
         Kept with the generation it was loaded from: a thread still on the previous generation while
         another moves to a new one never gets (or leaves behind) the other generation's value.
+        ``figures``: loaded from this thread's searcher of the figures index.
         """
-        searcher = self.searcher()
-        generation = self._local.cached[0]
+        searcher = self.figure_searcher() if figures else self.searcher()
+        generation = (self._local.figures if figures else self._local.cached)[0]
         found = getattr(self, name)
         if found is None or found[0] != generation:
             with self._lock:
@@ -723,6 +733,15 @@ class Searcher:
     def arrays(self) -> fastmatch.Arrays:
         """Return the postings arrays of the current generation (opened once per generation)."""
         return self._once("_arrays", lambda searcher, generation: fastmatch.Arrays(generation, searcher.reader()))
+
+    def figure_tools(self) -> tuple[fastmatch.Arrays, facet_sets.FacetPostings]:
+        """Return the figures index's postings arrays and facet postings (read once per generation)."""
+
+        def load(figures, generation):
+            reader = figures.reader()
+            return fastmatch.Arrays(generation, reader), facet_sets.load(reader, FIGURE_FACETS, documents=False)
+
+        return self._once("_figure_tools", load, figures=True)
 
     def scored(self, whoosh_query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, passage numbers) of every match of a query, best first (Whoosh's order).
@@ -753,7 +772,10 @@ class Searcher:
 
     def figure_searcher(self):
         """Return a Whoosh searcher over the figures index of the current generation (this thread's own)."""
-        _, generation = self._current_index()
+        if getattr(self._local, "pinned", False):
+            generation = self._local.cached[0]
+        else:
+            _, generation = self._current_index()
         cached = getattr(self._local, "figures", None)
         if cached is None or cached[0] != generation:
             if cached is not None:

@@ -11,10 +11,11 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
-from indexer import fastmatch, postarrays
+from indexer import fastmatch, figure_search, postarrays
 from indexer.build import build, complete_arrays, current_generation
+from indexer.figure_search import search_figures
 from indexer.phrase import ContiguousPhrase
-from indexer.schema import ARRAY_FIELDS
+from indexer.schema import ARRAY_FIELDS, FIGURE_ARRAY_FIELDS, FIGURES_INDEX
 from indexer.search import Searcher, parse_query
 
 from .conftest import SEEDS, SHARED
@@ -113,7 +114,8 @@ def test_arrays_read_back_from_whoosh_equal_the_arrays_written(seed_index: Path,
     generation = tmp_path / "generation"
     shutil.copytree(current_generation(seed_index), generation)
     written = sorted(generation.glob(f"*.{postarrays.SUFFIX}"))
-    assert written
+    assert any(path.name.startswith(FIGURES_INDEX) for path in written)
+    assert any(not path.name.startswith(FIGURES_INDEX) for path in written)
     originals = {path.name: _arrays_of(path) for path in written}
     for path in written:
         path.unlink()
@@ -121,7 +123,8 @@ def test_arrays_read_back_from_whoosh_equal_the_arrays_written(seed_index: Path,
     for path in written:
         derived = _arrays_of(path)
         assert derived.keys() == originals[path.name].keys()
-        assert {name for name, _ in derived} == set(ARRAY_FIELDS)
+        expected = FIGURE_ARRAY_FIELDS if path.name.startswith(FIGURES_INDEX) else ARRAY_FIELDS
+        assert {name for name, _ in derived} == set(expected)
         for key, values in originals[path.name].items():
             assert np.array_equal(derived[key], values), key
 
@@ -185,3 +188,36 @@ def test_agrees_tells_a_different_ranking_from_a_near_tie():
     assert not fastmatch.agrees(theirs, ours((3.0, 7), (1.0, 1), (2.0, 4), (2.0, 9)))  # out of order
     assert not fastmatch.agrees(theirs, ours((3.0, 7), (2.0, 4), (2.0, 9)))  # one missing
     assert not fastmatch.agrees(theirs, ours((3.0, 7), (2.0, 4), (2.0, 9), (1.1, 1)))  # another score
+
+
+FIGURE_CASES = [
+    ("建会率", {}, 1),
+    ("滨州 建会率", {}, 1),
+    ("工资集体协商", {}, 1),
+    ("职工", {}, 1),
+    ("职工", {}, 2),
+    ("职工", {}, 999),  # past the last page: Whoosh's page number is the last one
+    ("职工", {"city": ["滨州"]}, 1),
+    ("职工", {"kind": ["target"], "year": ["2016"]}, 1),
+    ("农民工 工资", {}, 1),
+    ("会员 -农民工", {}, 1),
+    ("困难职工 帮扶 资金", {}, 1),
+    ("新建驿站", {}, 1),
+    ("不存在的说法 建会率", {}, 1),  # relaxed
+    ("不存在的说法", {}, 1),
+]
+
+
+def _figure_pages(searcher: Searcher) -> list[dict]:
+    pages = []
+    for text, filters, page in FIGURE_CASES:
+        pages.append(search_figures(searcher, text, filters=filters, page=page).as_dict())
+    return pages
+
+
+def test_figures_by_relevance_are_whoosh_s_own(seed_searcher: Searcher, monkeypatch):
+    ours = _figure_pages(seed_searcher)
+    monkeypatch.setattr(figure_search, "_fast_page", lambda *args: None)  # Whoosh's search_page answers
+    theirs = _figure_pages(seed_searcher)
+    assert ours == theirs
+    assert sum(page["total"] for page in ours) > 100 and any(page["relaxed"] for page in ours)
