@@ -734,6 +734,14 @@ class Searcher:
         """Return the postings arrays of the current generation (opened once per generation)."""
         return self._once("_arrays", lambda searcher, generation: fastmatch.Arrays(generation, searcher.reader()))
 
+    def warm(self) -> None:
+        """Load what searches of the current generation share (facets, arrays, copies, figures) now."""
+        with self.one_generation():
+            self.facet_postings()
+            self.arrays()
+            self.copy_docnums()
+            self.figure_tools()
+
     def figure_tools(self) -> tuple[fastmatch.Arrays, facet_sets.FacetPostings]:
         """Return the figures index's postings arrays and facet postings (read once per generation)."""
 

@@ -296,3 +296,15 @@ def test_related_passages_come_from_other_documents_as_whoosh_ranks_them(seed_se
             seen.add(result["doc_id"])
             expected.append((result["doc_id"], round(result.score, 6)))
     assert [(passage.doc_id, round(passage.score, 6)) for passage in related] == expected[: len(related)]
+
+
+def test_warm_loads_what_every_search_shares(designed_index):
+    searcher = Searcher(designed_index)
+    try:
+        searcher.warm()
+        loaded = (searcher._postings, searcher._arrays, searcher._copy_docnums, searcher._figure_tools)
+        assert all(value is not None and value[0] == searcher.generation for value in loaded)
+        assert searcher._arrays[1].complete and searcher._figure_tools[1][0].complete
+        assert searcher.search("劳动竞赛").total == 1
+    finally:
+        searcher.close()
