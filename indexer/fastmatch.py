@@ -6,6 +6,7 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
 
 - ``Term``: BM25F exactly as Whoosh's ``BM25FScorer`` computes it (Whoosh's own idf and average field
   length, the field length byte Whoosh records), times the term's boost;
+- ``Prefix``: the OR of the index's terms with the prefix (expanded by Whoosh), as Whoosh scores it;
 - ``ContiguousPhrase`` (slop 1): documents holding every word, then positions shifted by each word's
   offset and intersected; scored as the sum of its words' scores, times its boost (as Whoosh's
   intersection matcher under ``SpanNear2`` does);
@@ -13,7 +14,7 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
   ``AndMaybe`` adds the optional part's score where it matches; ``AndNot`` drops documents the second
   part matches.
 
-Any other query (prefix, wildcard, ranges, another weighting), a field without arrays, or a segment
+Any other query (wildcard, ranges, every document, another weighting), a field without arrays, or a segment
 without its arrays file raises ``Unsupported``, and the caller asks Whoosh. The result is Whoosh's
 ``search(q, limit=None).top_n`` as two arrays (scores, document numbers), best first, ties by document
 number.
@@ -108,6 +109,8 @@ class FastMatcher:
             return self._term(node.fieldname, node.text, node.boost, segment)
         if kind is ContiguousPhrase:
             return self._phrase(node, segment)
+        if kind is Q.Prefix and node.text:
+            return self._prefix(node, segment)
         if kind in (Q.Or, Q.And) and node.boost == 1.0:
             parts = [self._evaluate(sub, segment) for sub in node.subqueries]
             if not parts:
@@ -129,6 +132,34 @@ class FastMatcher:
                 docs, values = docs[keep], values[keep]
             return docs, values
         raise Unsupported(f"{kind.__name__} query")
+
+    def _prefix(self, node: Q.Prefix, segment: _Segment):
+        """Whoosh's ``MultiTerm.matcher``: the terms of the index with the prefix, OR-ed.
+
+        One term: scored as a term. Several: Whoosh ORs them with a constant-score context, which still
+        scores each term by BM25F and sums them when its ``Or`` builds a tree of unions (more than 5 000
+        documents, fewer than ``TOO_MANY_CLAUSES`` terms); otherwise it preloads them with one constant
+        score, which is left to Whoosh. The prefix's boost applies to the union of several terms only.
+        """
+        words = self._expanded(node)
+        if not words:
+            return _EMPTY
+        if len(words) == 1:
+            return self._term(node.fieldname, words[0], 1.0, segment)
+        if len(words) >= Q.Or.TOO_MANY_CLAUSES or self._searcher.doc_count_all() <= 5000:
+            raise Unsupported("prefix scored by Whoosh's preloaded OR")
+        parts = [self._term(node.fieldname, word, 1.0, segment) for word in words]
+        docs, scores = _union(parts, segment.postings.doc_count)
+        return docs, scores * node.boost if node.boost != 1.0 else scores
+
+    def _expanded(self, node: Q.Prefix) -> list[str]:
+        """Return the terms of the index a prefix query stands for (from Whoosh's sorted term tables)."""
+        key = ("prefix", node.fieldname, node.text)
+        found = self._memo.get(key)
+        if found is None:
+            reader = self._searcher.reader()
+            found = self._memo[key] = [_as_text(word) for word in node._btexts(reader) if word]
+        return found
 
     def _field(self, name: str, segment: _Segment) -> postarrays.FieldPostings:
         field = segment.postings.fields.get(name)

@@ -154,13 +154,48 @@ def test_merged_segments_get_arrays_and_search_the_same(tmp_path: Path):
     assert queries >= len(QUERIES) and matches > 500
 
 
+PREFIX_QUERIES = [
+    Q.Or([Q.Term("grams", "职"), Q.Prefix("grams", "职")]),
+    Q.And([Q.Prefix("grams", "建", boost=0.5), Q.Term("text", "工会")]),
+    Q.Prefix("head_grams", "总"),
+    Q.Prefix("grams", "龘"),  # no term has it
+]
+
+
+def _single_expansion(reader, fieldname: str) -> str:
+    for term in reader.lexicon(fieldname):
+        first = term.decode("utf-8")[0]
+        if len(list(reader.expand_prefix(fieldname, first))) == 1:
+            return first
+    raise AssertionError("no prefix with one term")
+
+
+def test_prefix_queries_are_scored_as_whoosh_scores_them(seed_index: Path, monkeypatch):
+    seed_searcher = Searcher(seed_index, cache_items=0)  # its own: Whoosh caches idf per searcher
+    whoosh_searcher = seed_searcher.searcher()
+    single = Q.Prefix("grams", _single_expansion(whoosh_searcher.reader(), "grams"), boost=0.5)
+    # Whoosh ORs the terms of a prefix with one constant score in indexes of up to 5 000 documents (the
+    # seeds): that is left to Whoosh. Above, it sums their BM25F scores, as the fast matcher does.
+    with pytest.raises(fastmatch.Unsupported):
+        fastmatch.FastMatcher(seed_searcher.arrays(), whoosh_searcher).scored(PREFIX_QUERIES[0])
+    monkeypatch.setattr(type(whoosh_searcher), "doc_count_all", lambda self: 10_000)
+    compared = 0
+    for query in [*PREFIX_QUERIES, single]:
+        theirs = whoosh_searcher.search(query, limit=None, terms=False).top_n
+        ours = fastmatch.FastMatcher(seed_searcher.arrays(), whoosh_searcher).scored(query)
+        assert fastmatch.agrees(theirs, ours), query
+        compared += len(theirs)
+    assert compared > 100
+    seed_searcher.close()
+
+
 def test_unsupported_queries_are_scored_by_whoosh(seed_searcher: Searcher):
     whoosh_searcher = seed_searcher.searcher()
-    prefix = Q.Or([Q.Term("grams", "职"), Q.Prefix("grams", "职")])
+    wildcard = Q.Wildcard("grams", "职?")
     with pytest.raises(fastmatch.Unsupported):
-        fastmatch.FastMatcher(seed_searcher.arrays(), whoosh_searcher).scored(prefix)
-    theirs = whoosh_searcher.search(prefix, limit=None, terms=False).top_n
-    assert theirs and fastmatch.agrees(theirs, seed_searcher.scored(prefix))
+        fastmatch.FastMatcher(seed_searcher.arrays(), whoosh_searcher).scored(wildcard)
+    theirs = whoosh_searcher.search(wildcard, limit=None, terms=False).top_n
+    assert theirs and fastmatch.agrees(theirs, seed_searcher.scored(wildcard))
 
 
 def test_a_segment_without_arrays_falls_back_to_whoosh(seed_index: Path, tmp_path: Path):
