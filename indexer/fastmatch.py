@@ -23,6 +23,7 @@ number.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ from whoosh.query.qcore import _NullQuery
 
 from indexer import postarrays
 from indexer.phrase import ContiguousPhrase
+
+_log = logging.getLogger("indexer.fastmatch")
 
 # Positions are below 2**32 (a passage's token count); a (document, start) pair is one int64 key.
 _SHIFT = np.int64(32)
@@ -54,19 +57,29 @@ _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
 class Arrays:
-    """The postings arrays of one generation's passage segments, opened once and shared by all threads."""
+    """The postings arrays of one generation's segments, opened once and shared by all threads.
+
+    ``complete`` is False when a segment has no readable arrays file (missing, damaged, or not of
+    this segment): every query of the generation then goes to Whoosh, which is slower, never wrong.
+    """
 
     def __init__(self, generation: Path, reader):
         self.segments: list[_Segment] = []
         self.complete = True
         for leaf, segment, offset in postarrays.segments(reader):
             path = Path(generation) / postarrays.file_name(segment)
-            if not path.exists():
+            try:
+                postings = postarrays.SegmentPostings(path)
+                if postings.doc_count != leaf.doc_count_all():
+                    raise ValueError(f"{postings.doc_count} documents, the segment has {leaf.doc_count_all()}")
+            except (OSError, ValueError) as error:
+                if path.exists():
+                    _log.warning("postings arrays %s unusable, Whoosh answers instead: %s", path, error)
                 self.complete = False
                 continue
             deleted = segment.deleted_docs() if leaf.has_deletions() else None
             mask = np.array(sorted(deleted), dtype=np.int64) if deleted else None
-            self.segments.append(_Segment(postarrays.SegmentPostings(path), offset, mask))
+            self.segments.append(_Segment(postings, offset, mask))
 
 
 class FastMatcher:

@@ -205,13 +205,21 @@ class SegmentPostings:
             raise ValueError(f"not a postings array file: {path}")
         size = int.from_bytes(self._map[len(MAGIC) : len(MAGIC) + 8], "little")
         start = len(MAGIC) + 8
-        header = json.loads(self._map[start : start + size])
+        try:
+            header = json.loads(self._map[start : start + size])
+            self.doc_count: int = int(header["doc_count"])
+            layout = header["fields"]
+        except (ValueError, KeyError, TypeError) as error:
+            self.close()
+            raise ValueError(f"damaged postings array file: {path}") from error
         base = start + size
-        self.doc_count: int = header["doc_count"]
         self.fields: dict[str, FieldPostings] = {}
-        for name, entry in header["fields"].items():
+        for name, entry in layout.items():
             mapped, read = {}, {}
             for key, (offset, kind, count) in entry.items():
+                if base + offset + count * np.dtype(kind).itemsize > len(self._map):
+                    self.close()
+                    raise ValueError(f"truncated postings array file: {path}")
                 if key in _READ:
                     read[key] = (base + offset, np.dtype(kind), count)
                 else:

@@ -256,3 +256,22 @@ def test_figures_by_relevance_are_whoosh_s_own(seed_searcher: Searcher, monkeypa
     theirs = _figure_pages(seed_searcher)
     assert ours == theirs
     assert sum(page["total"] for page in ours) > 100 and any(page["relaxed"] for page in ours)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble", "empty"])
+def test_a_damaged_arrays_file_falls_back_to_whoosh(seed_index: Path, tmp_path: Path, damage: str):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir, symlinks=True)
+    generation = current_generation(index_dir)
+    expected = Searcher(seed_index, cache_items=0).search("工资集体协商").as_dict()
+    for path in generation.glob(f"MAIN*.{postarrays.SUFFIX}"):
+        data = path.read_bytes()
+        path.unlink()  # a new inode: the seed index's file stays as it was
+        path.write_bytes(
+            {"truncate": data[: len(data) // 2], "garble": b"FASTPST1" + b"\xff" * 64, "empty": b""}[damage]
+        )
+    searcher = Searcher(index_dir, cache_items=0)
+    assert not searcher.arrays().complete
+    found = searcher.search("工资集体协商").as_dict()
+    assert found["total"] == expected["total"] > 0
+    assert [hit["id"] for hit in found["results"]] == [hit["id"] for hit in expected["results"]]
