@@ -124,6 +124,8 @@ class FastMatcher:
             return self._phrase(node, segment)
         if kind is Q.Prefix and node.text:
             return self._prefix(node, segment)
+        if kind is Q.Or and (node.scale or node.minmatch):
+            raise Unsupported("OR with a minimum match or coordination scale")
         if kind in (Q.Or, Q.And) and node.boost == 1.0:
             parts = [self._evaluate(sub, segment) for sub in node.subqueries]
             if not parts:
