@@ -275,3 +275,16 @@ def test_a_damaged_arrays_file_falls_back_to_whoosh(seed_index: Path, tmp_path: 
     found = searcher.search("工资集体协商").as_dict()
     assert found["total"] == expected["total"] > 0
     assert [hit["id"] for hit in found["results"]] == [hit["id"] for hit in expected["results"]]
+
+
+def test_every_term_is_found_at_its_number(seed_index: Path):
+    found = 0
+    for path in current_generation(seed_index).glob(f"*.{postarrays.SUFFIX}"):
+        for field in postarrays.SegmentPostings(path).fields.values():
+            ends = field.term_ends.tolist()
+            for number, end in enumerate(ends):
+                term = field.blob[(ends[number - 1] if number else 0) : end].tobytes()
+                assert field.find(term) == number
+                found += 1
+            assert field.find("不在索引里的词语".encode()) == -1
+    assert found > 10_000
