@@ -57,7 +57,7 @@ class SegmentBuilder:
         # field name → term → (document numbers, weights, encoded values); in span fields
         # (document numbers, frequencies, positions), all array("I"), encoded when written. Terms
         # are str in span fields (encoded once, when written) and bytes elsewhere.
-        self._postings: dict[str, dict[str | bytes, tuple[list, list, list]]] = {}
+        self._postings: dict[str, dict[str | bytes, tuple]] = {}
         # field name → document number → field length (as Whoosh records it)
         self._lengths: dict[str, array] = {}
         self._span_fields = {name for name, field in schema.items() if field.indexed and _span_field(field)}
@@ -149,16 +149,18 @@ class SegmentBuilder:
                 writer.start_field(name, field)
                 terms = self._postings[name]
                 lengths = self._lengths[name]
-                boost = field.format.field_boost if name in self._span_fields else 1.0
-                # str terms sort as their UTF-8 bytes do (code point order).
                 spans = name in self._span_fields
+                boost = field.format.field_boost if spans else 1.0
+                # str terms sort as their UTF-8 bytes do (code point order).
                 for term in sorted(terms):
                     docnums, weights, values = terms[term]
                     writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
-                    if spans:
+                    if spans:  # already array("I"); positions encoded as Whoosh stores them
                         values = _encode_positions(weights, values)
+                    else:
+                        docnums = array("I", docnums)
                     weights = array("f", weights if boost == 1.0 else [weight * boost for weight in weights])
-                    _fill_blocks(writer._postwriter, array("I", docnums), weights, values, lengths)
+                    _fill_blocks(writer._postwriter, docnums, weights, values, lengths)
                     writer.finish_term()
                 writer.finish_field()
         finally:
