@@ -28,6 +28,11 @@ class FacetPostings:
     doc_count: int
     live: np.ndarray  # passage number → not deleted
 
+    def passages_of(self, doc_ids) -> np.ndarray:
+        """Return the mask of the passages of the given documents (doc_ids)."""
+        wanted = np.array([doc_id in doc_ids for doc_id in self.documents], dtype=bool)
+        return wanted[self.document_of]
+
     def mask(self, numbers) -> np.ndarray:
         """Return a mask with the given passage numbers set."""
         found = np.zeros(self.doc_count, dtype=bool)

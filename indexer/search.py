@@ -772,9 +772,7 @@ class Searcher:
 
         def load(searcher, generation) -> np.ndarray:
             postings = self.facet_postings()
-            copies = {copy for group in _read_duplicates(generation).values() for copy in group}
-            wanted = np.array([doc_id in copies for doc_id in postings.documents], dtype=bool)
-            return wanted[postings.document_of]
+            return postings.passages_of({copy for group in _read_duplicates(generation).values() for copy in group})
 
         return self._once("_copy_docnums", load)
 
@@ -1005,8 +1003,7 @@ class Searcher:
             return []
         postings = self.facet_postings()
         scores, numbers = self.scored(Q.Or([Q.Term("text", term) for term in terms]))
-        own = np.array([doc_id == exclude_doc_id for doc_id in postings.documents], dtype=bool)
-        keep = ~self.copy_docnums()[numbers] & ~own[postings.document_of[numbers]]
+        keep = ~(self.copy_docnums() | postings.passages_of({exclude_doc_id}))[numbers]
         scores, numbers = scores[keep], numbers[keep]
         hits, seen = [], set()
         for score, number in zip(scores[: limit * 10].tolist(), numbers[: limit * 10].tolist(), strict=True):
