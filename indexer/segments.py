@@ -18,13 +18,16 @@ segment (``postarrays``), for the fast matcher.
 from __future__ import annotations
 
 import functools
+import zlib
 from array import array
 from pathlib import Path
 
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.compat import dumps
 from whoosh.formats import Positions
-from whoosh.system import emptybytes
+from whoosh.system import _INT_SIZE, emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import delta_encode
 
 from indexer import postarrays
 from indexer.analysis import _SpanTokenizer
@@ -149,19 +152,14 @@ class SegmentBuilder:
                 writer.start_field(name, field)
                 terms = self._postings[name]
                 lengths = self._lengths[name]
-                spans = name in self._span_fields
-                boost = field.format.field_boost if spans else 1.0
-                # str terms sort as their UTF-8 bytes do (code point order).
-                for term in sorted(terms):
-                    docnums, weights, values = terms[term]
-                    writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
-                    if spans:  # already array("I"); positions encoded as Whoosh stores them
-                        values = _encode_positions(weights, values)
-                    else:
-                        docnums = array("I", docnums)
-                    weights = array("f", weights if boost == 1.0 else [weight * boost for weight in weights])
-                    _fill_blocks(writer._postwriter, docnums, weights, values, lengths)
-                    writer.finish_term()
+                if name in self._span_fields:
+                    _write_span_terms(writer, terms, lengths, field.format.field_boost)
+                else:
+                    for term in sorted(terms):
+                        docnums, weights, values = terms[term]
+                        writer.start_term(term)
+                        _fill_blocks(writer._postwriter, array("I", docnums), array("f", weights), values, lengths)
+                        writer.finish_term()
                 writer.finish_field()
         finally:
             writer.close()
@@ -192,6 +190,92 @@ def _fill_blocks(postings, docnums: array, weights: array, values: list, lengths
         postings._maxlength = max(block_lengths) if block_lengths else 0
 
 
+# Blocks whose pickle is shorter are written uncompressed (the block header says so; Whoosh's reader
+# decompresses per block): zlib sets up a fresh stream for every call, which costs more than it saves
+# on a handful of postings.
+_COMPRESS_FROM = 256
+_BLOCK_LIMIT = 128
+
+
+def _write_span_terms(writer, terms: dict, lengths: array, boost: float) -> None:
+    """Write a span field's terms (str → docnums, frequencies, positions) as Whoosh's postings writer does.
+
+    The same blocks, block headers, term statistics and term table rows as ``start_term`` / ``add`` /
+    ``finish_term`` (see ``W3PostingsWriter._write_block`` and ``W3TermInfo``), in one loop per field:
+    the writer's per-posting and per-term method calls were most of the time of a build.
+    """
+    postings = writer._postwriter
+    if postings._blocklimit != _BLOCK_LIMIT or postings._byteids:
+        raise ValueError("span terms are written with Whoosh's default block size")
+    compression = postings._compression
+    postfile = writer._postfile
+    add_term = writer._tindex.add
+    field_key = pack_ushort(writer._fieldid)
+    offset = postfile.tell()
+    # str terms sort as their UTF-8 bytes do (code point order).
+    for term in sorted(terms):
+        docnums, tfs, positions = terms[term]
+        weights = array("f", tfs) if boost == 1.0 else array("f", [tf * boost for tf in tfs])
+        values = _encode_positions(tfs, positions)
+        parts = [WHOOSH3_HEADER_MAGIC]
+        size = len(WHOOSH3_HEADER_MAGIC)
+        count = len(docnums)
+        total_weight = 0.0
+        min_length = None
+        max_length = 0
+        max_weight = 0
+        for begin in range(0, count, _BLOCK_LIMIT):
+            end = begin + _BLOCK_LIMIT
+            ids = docnums[begin:end]
+            block_weights = weights[begin:end]
+            block_lengths = [lengths[docnum] for docnum in ids if lengths[docnum]]
+            block_min = min(block_lengths) if block_lengths else None
+            block_max = max(block_lengths) if block_lengths else 0
+            block_max_weight = max(0, max(block_weights))
+            # W3TermInfo.add_block
+            total_weight += sum(block_weights)
+            min_length = block_min if min_length is None or block_min is None else min(min_length, block_min)
+            max_length = max(max_length, block_max)
+            max_weight = max(max_weight, block_max_weight)
+            # W3PostingsWriter._write_block
+            first = block_weights[0]
+            if first == 1.0 and block_weights.count(first) == len(block_weights):
+                mini_weights = None
+            elif block_weights.count(first) == len(block_weights):
+                mini_weights = first
+            else:
+                mini_weights = tuple(block_weights)
+            data = dumps((tuple(delta_encode(ids)), mini_weights, tuple(values[begin:end])), 2)
+            comp = compression if len(data) >= _COMPRESS_FROM else 0
+            if comp:
+                data = zlib.compress(data, comp)
+            info = dumps(
+                (len(ids), ids[-1], block_max_weight, comp, length_to_byte(block_min), length_to_byte(block_max)), 2
+            )
+            length = len(info) + len(data)
+            parts.append(pack_int(-length if end >= count else length))
+            parts.append(info)
+            parts.append(data)
+            size += _INT_SIZE + length
+        postfile.write(b"".join(parts))
+        # W3TermInfo.to_bytes (never inlined: Whoosh's inline limit of 1 inlines nothing)
+        info = _TERM_INFO.pack(
+            False,
+            total_weight,
+            count,
+            0 if min_length is None else length_to_byte(min_length),
+            length_to_byte(max_length),
+            max_weight,
+            docnums[0],
+            docnums[-1],
+        )
+        add_term(field_key + term.encode("utf-8"), info + pack_long(offset) + pack_int(size))
+        offset += size
+    if offset != postfile.tell():
+        raise RuntimeError("postings file offset out of step")
+
+
+_TERM_INFO = W3TermInfo._struct
 _POSITIONS = Positions()
 
 
