@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 
 import jieba
@@ -50,8 +51,8 @@ def segmenter() -> jieba.Tokenizer:
     return _segmenter
 
 
-def _is_content(word: str) -> bool:
-    return any(char.isalnum() for char in word)
+# A word is content when it holds a letter or digit (``str.isalnum``): ``\w`` less the underscore.
+_is_content = re.compile(r"[^\W_]").search
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
@@ -141,6 +142,11 @@ class _SpanTokenizer(Tokenizer):
         """Yield (token text, position, start char, end char) for a value."""
         raise NotImplementedError
 
+    def terms(self, value: str) -> tuple[list[str], list[int] | None]:
+        """Return the token texts of a value and their positions (None: 0, 1, 2, …), for indexing."""
+        spans = list(self.spans(value))
+        return [span[0] for span in spans], [span[1] for span in spans]
+
     def __call__(
         self,
         value,
@@ -179,12 +185,28 @@ class WordTokenizer(_SpanTokenizer):
         for number, (word, start, end) in enumerate(word_spans(value)):
             yield word, number, start, end
 
+    def terms(self, value: str) -> tuple[list[str], None]:
+        return [word for word, _, _ in word_spans(value)], None
+
 
 class BigramTokenizer(_SpanTokenizer):
     """Yield overlapping character pairs as Whoosh tokens."""
 
     def spans(self, value: str):
         return bigram_spans(value)
+
+    def terms(self, value: str) -> tuple[list[str], list[int]]:
+        if len(value) <= _CACHED_TEXT_LENGTH:
+            return _cached_bigram_terms(value)
+        return _bigram_terms(value)
+
+
+def _bigram_terms(value: str) -> tuple[list[str], list[int]]:
+    spans = bigram_spans(value)
+    return [span[0] for span in spans], [span[1] for span in spans]
+
+
+_cached_bigram_terms = functools.lru_cache(maxsize=8192)(_bigram_terms)
 
 
 def word_analyzer() -> WordTokenizer:

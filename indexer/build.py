@@ -62,8 +62,9 @@ _PARTIAL_GENERATION_AGE = 600  # seconds
 # below a few MB one process is quicker than starting two.
 _WORKERS = 2
 _PARALLEL_MIN_BYTES = 2 << 20
-# Postings a process keeps in memory before it writes a segment (about 60 bytes each).
-_SEGMENT_POSTINGS = 12_000_000
+# Tokens and postings a process keeps in memory before it writes a segment: about 12 bytes each as they
+# are collected, about 40 while the segment is grouped and written.
+_SEGMENT_POSTINGS = 16_000_000
 # Segments of fewer passages are merged into one once there are this many of them.
 _SMALL_SEGMENT_DOCS = 2_000
 _MERGE_SMALL_AT = 8

@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 
 MAGIC = b"FASTPST1"
+# The numpy type of an ``array("I")`` on this platform.
+UINT = {4: np.uint32, 8: np.uint64}[array("I").itemsize]
 SUFFIX = "fpst"
 _ALIGN = 8
 
@@ -86,8 +88,7 @@ def field_arrays(terms: dict, lengths, doc_count: int) -> dict[str, np.ndarray]:
     np.cumsum([len(part) for part in docnum_parts], out=post_starts[1:])
     pos_starts = np.zeros(len(keyed) + 1, dtype=np.int64)
     np.cumsum([len(part) for part in position_parts], out=pos_starts[1:])
-    itemsize = array("I").itemsize
-    kind = {4: np.uint32, 8: np.uint64}[itemsize]
+    kind = UINT
     all_lengths = np.zeros(doc_count, dtype=np.uint32)
     given = np.frombuffer(lengths, dtype=kind) if len(lengths) else np.zeros(0, dtype=np.uint32)
     all_lengths[: len(given)] = given[:doc_count]
@@ -102,6 +103,74 @@ def field_arrays(terms: dict, lengths, doc_count: int) -> dict[str, np.ndarray]:
         "positions": _narrow(_concat(position_parts, kind)),
         "lengths": _narrow(all_lengths),
     }
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Return the indexes start, start + 1, … (count of them) of each (start, count), concatenated."""
+    counts = counts.astype(np.int64, copy=False)
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts.astype(np.int64) - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
+class Grouped:
+    """One field's postings of a segment grouped by term: what ``SegmentBuilder`` collects, sorted once.
+
+    Term ``i`` (``terms[i]``) has the postings ``post_starts[i]`` to ``post_starts[i + 1]`` of
+    ``docnums``/``tfs`` (documents ascending) and the positions ``pos_starts[i]`` to
+    ``pos_starts[i + 1]`` of ``positions`` (each posting's in order).
+    """
+
+    def __init__(self, terms: list[str], numbers: np.ndarray, docnums: np.ndarray, positions: np.ndarray):
+        """Group tokens given in the order they were added: term number, document number, position.
+
+        Documents come in ascending order, and each document's positions of a term ascending.
+        """
+        self.terms = terms
+        order = np.argsort(numbers, kind="stable")  # keeps each term's (document, position) order
+        numbers, docnums, self.positions = numbers[order], docnums[order], positions[order]
+        first = np.ones(numbers.size, dtype=bool)
+        first[1:] = (numbers[1:] != numbers[:-1]) | (docnums[1:] != docnums[:-1])
+        at = np.flatnonzero(first)
+        self.docnums = docnums[at]
+        self.tfs = np.diff(np.append(at, numbers.size))
+        self.post_starts = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(numbers[at], minlength=len(terms)), out=self.post_starts[1:])
+        self.pos_starts = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(numbers, minlength=len(terms)), out=self.pos_starts[1:])
+
+    def arrays(self, lengths, doc_count: int) -> dict[str, np.ndarray]:
+        """Return the field's arrays (as ``field_arrays`` does)."""
+        encoded = [term.encode("utf-8") for term in self.terms]
+        keys = np.fromiter(map(term_key, encoded), dtype=np.uint64, count=len(encoded))
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        if ordered.size > 1 and bool(np.any(ordered[1:] == ordered[:-1])):  # a hash shared: by term too
+            order = np.array(sorted(range(len(encoded)), key=lambda i: (int(keys[i]), encoded[i])), dtype=np.int64)
+            ordered = keys[order]
+        chosen = order.tolist()
+        post_counts = np.diff(self.post_starts)[order]
+        pos_counts = np.diff(self.pos_starts)[order]
+        postings = _ranges(self.post_starts[:-1][order], post_counts)
+        post_starts = np.zeros(len(chosen) + 1, dtype=np.int64)
+        np.cumsum(post_counts, out=post_starts[1:])
+        pos_starts = np.zeros(len(chosen) + 1, dtype=np.int64)
+        np.cumsum(pos_counts, out=pos_starts[1:])
+        all_lengths = np.zeros(doc_count, dtype=np.uint32)
+        given = np.frombuffer(lengths, dtype=UINT) if len(lengths) else all_lengths[:0]
+        all_lengths[: len(given)] = given[:doc_count]
+        return {
+            "keys": ordered,
+            "term_ends": np.cumsum([len(encoded[i]) for i in chosen], dtype=np.int64),
+            "blob": np.frombuffer(b"".join([encoded[i] for i in chosen]), dtype=np.uint8),
+            "post_starts": post_starts,
+            "docnums": _narrow(self.docnums[postings]),
+            "tfs": _narrow(self.tfs[postings]),
+            "pos_starts": pos_starts,
+            "positions": _narrow(self.positions[_ranges(self.pos_starts[:-1][order], pos_counts)]),
+            "lengths": _narrow(all_lengths),
+        }
 
 
 def write(path: Path, doc_count: int, fields: dict[str, dict[str, np.ndarray]]) -> None:

@@ -3,16 +3,18 @@
 Whoosh's own writer sends every posting through a tuple in an external sort
 (pickled to temporary runs once it holds 256 MB), then looks every posting's
 field length up again from the column it has just written. Here document
-numbers only grow, so each term's postings arrive already in order: they are
-kept per term in lists as documents are added, and written once, term by term,
-a block at a time, through the codec's own field and per-document writers. Readers see
+numbers only grow, so postings arrive in order and are written once, term by
+term, through the codec's own field and per-document writers. Readers see
 ordinary Whoosh segments (the tests compare both writers posting by posting).
 
-Positions-only text fields whose analyzer is one of ours (``analysis._SpanTokenizer``) are
-tokenised straight from their spans, without Whoosh's token objects; every
-other field goes through ``field.index`` exactly as Whoosh does it. The span
-fields named in ``array_fields`` are also written as flat arrays beside the
-segment (``postarrays``), for the fast matcher.
+Positions-only text fields whose analyzer is one of ours (``analysis._SpanTokenizer``)
+are most of the work. Their tokens are collected as three flat arrays (term
+number, document, position), grouped by term with one numpy sort when the
+segment is written, and their terms written in one loop per field that builds
+Whoosh's blocks itself (``_write_span_terms``). Every other field goes through
+``field.index`` exactly as Whoosh does it. The span fields named in
+``array_fields`` are also written as flat arrays beside the segment
+(``postarrays``), for the fast matcher.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import zlib
 from array import array
 from pathlib import Path
 
+import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
 from whoosh.compat import dumps
 from whoosh.formats import Positions
@@ -57,10 +60,10 @@ class SegmentBuilder:
         self.codec = codec or W3Codec()
         self.segment = self.codec.new_segment(storage, indexname)
         self._perdoc = self.codec.per_document_writer(storage, self.segment)
-        # field name → term → (document numbers, weights, encoded values); in span fields
-        # (document numbers, frequencies, positions), all array("I"), encoded when written. Terms
-        # are str in span fields (encoded once, when written) and bytes elsewhere.
-        self._postings: dict[str, dict[str | bytes, tuple]] = {}
+        # field name → term (bytes) → (document numbers, weights, encoded values), other fields
+        self._postings: dict[str, dict[bytes, tuple]] = {}
+        # field name → every token of a span field as added, grouped by term when written
+        self._tokens: dict[str, _Tokens] = {}
         # field name → document number → field length (as Whoosh records it)
         self._lengths: dict[str, array] = {}
         self._span_fields = {name for name, field in schema.items() if field.indexed and _span_field(field)}
@@ -69,7 +72,7 @@ class SegmentBuilder:
             raise ValueError(f"array fields must be positional span fields: {sorted(unknown)}")
         self._array_fields = tuple(array_fields)
         self.doc_count = 0
-        self.posting_count = 0
+        self.posting_count = 0  # tokens of span fields, postings of the others: what memory grows with
 
     def add_document(self, fields: dict) -> None:
         """Add one document (field name → value), like ``IndexWriter.add_document``."""
@@ -84,11 +87,10 @@ class SegmentBuilder:
             field = schema[name]
             length = 0
             if field.indexed:
-                terms = self._postings.setdefault(name, {})
                 if name in self._span_fields:
-                    length = self._add_spans(terms, field, value, docnum)
+                    length = self._add_spans(name, field, value, docnum)
                 else:
-                    length = self._add_items(terms, field, value, docnum)
+                    length = self._add_items(self._postings.setdefault(name, {}), field, value, docnum)
                 lengths = self._lengths.setdefault(name, array("I"))
                 lengths.extend([0] * (docnum + 1 - len(lengths)))
                 lengths[docnum] = _quantised(length) if length else 0
@@ -99,27 +101,15 @@ class SegmentBuilder:
         perdoc.finish_doc()
         self.doc_count += 1
 
-    def _add_spans(self, terms: dict, field, value: str, docnum: int) -> int:
-        """Add a span field's postings (what ``Positions.word_values`` yields); return its length."""
-        seen: dict[str, list[int]] = {}
-        get = seen.get
-        count = 0
-        for text, position, _, _ in field.analyzer.spans(value):
-            found = get(text)
-            if found is None:
-                seen[text] = [position]
-            else:
-                found.append(position)
-            count += 1
-        for text, found in seen.items():
-            entry = terms.get(text)
-            if entry is None:
-                entry = terms[text] = (array("I"), array("I"), array("I"))
-            entry[0].append(docnum)
-            entry[1].append(len(found))
-            entry[2].extend(found)
-        self.posting_count += len(seen)
-        return count if field.scorable else 0
+    def _add_spans(self, name: str, field, value: str, docnum: int) -> int:
+        """Add a span field's tokens (what ``Positions.word_values`` would post); return its length."""
+        tokens = self._tokens.get(name)
+        if tokens is None:
+            tokens = self._tokens[name] = _Tokens()
+        terms, positions = field.analyzer.terms(value)
+        tokens.add(terms, positions, docnum)
+        self.posting_count += len(terms)
+        return len(terms) if field.scorable else 0
 
     def _add_items(self, terms: dict, field, value, docnum: int) -> int:
         """Add any other field's postings through ``field.index``; return its length."""
@@ -138,23 +128,28 @@ class SegmentBuilder:
     def finish(self):
         """Write the postings and per-document files; return the Whoosh segment (not yet committed)."""
         self._perdoc.close()
+        grouped = {name: tokens.grouped() for name, tokens in self._tokens.items()}
+        self._tokens.clear()
         if self._array_fields:
-            arrays = {
-                name: postarrays.field_arrays(self._postings.get(name, {}), self._lengths.get(name, ()), self.doc_count)
-                for name in self._array_fields
-            }
+            arrays = {}
+            for name in self._array_fields:
+                lengths = self._lengths.get(name, array("I"))
+                if name in grouped:
+                    arrays[name] = grouped[name].arrays(lengths, self.doc_count)
+                else:
+                    arrays[name] = postarrays.field_arrays({}, lengths, self.doc_count)
             path = Path(self.storage.folder) / postarrays.file_name(self.segment)
             postarrays.write(path, self.doc_count, arrays)
         writer = self.codec.field_writer(self.storage, self.segment)
         try:
-            for name in sorted(self._postings):
+            for name in sorted(set(self._postings) | set(grouped)):
                 field = self.schema[name]
                 writer.start_field(name, field)
-                terms = self._postings[name]
                 lengths = self._lengths[name]
-                if name in self._span_fields:
-                    _write_span_terms(writer, terms, lengths, field.format.field_boost)
+                if name in grouped:
+                    _write_span_terms(writer, grouped.pop(name), lengths, field.format.field_boost)
                 else:
+                    terms = self._postings[name]
                     for term in sorted(terms):
                         docnums, weights, values = terms[term]
                         writer.start_term(term)
@@ -197,8 +192,42 @@ _COMPRESS_FROM = 256
 _BLOCK_LIMIT = 128
 
 
-def _write_span_terms(writer, terms: dict, lengths: array, boost: float) -> None:
-    """Write a span field's terms (str → docnums, frequencies, positions) as Whoosh's postings writer does.
+class _Tokens:
+    """A span field's tokens in one segment, in the order they were added (documents ascending)."""
+
+    __slots__ = ("vocabulary", "numbers", "docnums", "positions")
+
+    def __init__(self):
+        self.vocabulary: dict[str, int] = {}  # term → its number, in order of first use
+        self.numbers = array("I")
+        self.docnums = array("I")
+        self.positions = array("I")
+
+    def add(self, terms: list[str], positions: list[int] | None, docnum: int) -> None:
+        """Add one document's tokens (positions None: 0, 1, 2, …)."""
+        vocabulary = self.vocabulary
+        number = vocabulary.setdefault
+        self.numbers.extend([number(term, len(vocabulary)) for term in terms])
+        self.docnums.extend(array("I", (docnum,)) * len(terms))
+        self.positions.extend(range(len(terms)) if positions is None else positions)
+
+    def grouped(self) -> postarrays.Grouped:
+        """Return the postings, grouped by term with numpy."""
+
+        def view(values: array) -> np.ndarray:
+            return np.frombuffer(values, dtype=postarrays.UINT) if len(values) else np.zeros(0, dtype=postarrays.UINT)
+
+        return postarrays.Grouped(list(self.vocabulary), view(self.numbers), view(self.docnums), view(self.positions))
+
+
+def _as_array(values: np.ndarray) -> array:
+    result = array("I")
+    result.frombytes(values.astype(postarrays.UINT).tobytes())
+    return result
+
+
+def _write_span_terms(writer, grouped: postarrays.Grouped, lengths: array, boost: float) -> None:
+    """Write a span field's grouped postings as Whoosh's postings writer does.
 
     The same blocks, block headers, term statistics and term table rows as ``start_term`` / ``add`` /
     ``finish_term`` (see ``W3PostingsWriter._write_block`` and ``W3TermInfo``), in one loop per field:
@@ -212,9 +241,17 @@ def _write_span_terms(writer, terms: dict, lengths: array, boost: float) -> None
     add_term = writer._tindex.add
     field_key = pack_ushort(writer._fieldid)
     offset = postfile.tell()
+    terms = grouped.terms
+    all_docnums, all_tfs, all_positions = (
+        _as_array(values) for values in (grouped.docnums, grouped.tfs, grouped.positions)
+    )
+    post_starts, pos_starts = grouped.post_starts.tolist(), grouped.pos_starts.tolist()
     # str terms sort as their UTF-8 bytes do (code point order).
-    for term in sorted(terms):
-        docnums, tfs, positions = terms[term]
+    for number in sorted(range(len(terms)), key=terms.__getitem__):
+        term = terms[number]
+        docnums = all_docnums[post_starts[number] : post_starts[number + 1]]
+        tfs = all_tfs[post_starts[number] : post_starts[number + 1]]
+        positions = all_positions[pos_starts[number] : pos_starts[number + 1]]
         weights = array("f", tfs) if boost == 1.0 else array("f", [tf * boost for tf in tfs])
         values = _encode_positions(tfs, positions)
         parts = [WHOOSH3_HEADER_MAGIC]

@@ -7,6 +7,7 @@ import pickle
 import pytest
 from whoosh.analysis import Tokenizer
 
+from indexer import analysis
 from indexer.analysis import BigramTokenizer, WordTokenizer, bigrams, segmenter, words
 
 
@@ -75,3 +76,19 @@ def test_analyzers_pickle_without_jieba_state():
     payload = pickle.dumps(WordTokenizer())
     assert b"jieba" not in payload
     assert pickle.loads(payload) == WordTokenizer()
+
+
+def test_content_words_are_those_with_a_letter_or_digit_for_every_character():
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(analysis._is_content(char)) == char.isalnum(), hex(code)
+    assert analysis._is_content("_7") and not analysis._is_content("__——")
+
+
+@pytest.mark.parametrize("analyzer", [analysis.word_analyzer(), analysis.bigram_analyzer()])
+def test_terms_for_indexing_are_the_spans_texts_and_positions(analyzer):
+    for text in ("工资集体协商,建会率70.13%", "　 ", "职工之家 2024年", "a" * 500 + " 劳模工匠"):
+        spans = list(analyzer.spans(text))
+        terms, positions = analyzer.terms(text)
+        assert terms == [span[0] for span in spans]
+        assert (positions if positions is not None else list(range(len(terms)))) == [span[1] for span in spans]
