@@ -1,8 +1,10 @@
 """Score the speed benchmark's and the dev queries with both matchers over one index, in process.
 
+    .venv/bin/python -m indexer build --documents DOCS --index DIR --reference
     .venv/bin/python bench/matcher.py --index DIR
 
-For each query as the search composes it: Whoosh's matchers (``search(q, limit=None)``) against the
+The index must be a reference build: a normal one leaves the bigram and heading channels' postings
+out of Whoosh (``schema.ARRAY_ONLY_FIELDS``). For each query as the search composes it: Whoosh's matchers (``search(q, limit=None)``) against the
 numpy matcher over the postings arrays (``indexer/fastmatch.py``). Reports whether both return the same
 passages with the same scores in the same order (``fastmatch.agrees``), and the median / p95 / max time
 of each, per query.
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.speed import QUERIES, machine  # noqa: E402
 from indexer import fastmatch  # noqa: E402
+from indexer.build import current_generation, read_manifest  # noqa: E402
 from indexer.search import Searcher, parse_query  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -50,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, required=True, help="index folder (holding current)")
     args = parser.parse_args(argv)
     searcher = Searcher(args.index, cache_items=0)
+    generation = current_generation(args.index)
+    if generation is None or not read_manifest(generation).get("reference"):
+        parser.error("not a reference index: build it with `python -m indexer build --reference`")
     whoosh_searcher = searcher.searcher()
     arrays = searcher.arrays()
     whoosh_times, fast_times = [], []

@@ -41,7 +41,7 @@ class ProgressBar:
 
 def _command_build(args) -> int:
     try:
-        summary = build(args.documents, args.index, force=args.force, progress=ProgressBar())
+        summary = build(args.documents, args.index, force=args.force, progress=ProgressBar(), reference=args.reference)
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -176,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--documents", type=Path, default=DEFAULT_DOCUMENTS)
     build_parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     build_parser.add_argument("--force", action="store_true", help="rebuild everything")
+    build_parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="Whoosh holds every field's postings too (slower; to check the fast matcher, bench/matcher.py)",
+    )
     build_parser.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build_parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     build_parser.set_defaults(run=_command_build)

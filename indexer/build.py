@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
@@ -44,6 +45,7 @@ from indexer.figures import figures_by_passage
 from indexer.read import SUPPORTED_SUFFIXES, ReadError, source_name
 from indexer.schema import (
     ARRAY_FIELDS,
+    ARRAY_ONLY_FIELDS,
     FIGURE_ARRAY_FIELDS,
     FIGURES_INDEX,
     SCHEMA_VERSION,
@@ -239,16 +241,21 @@ def figure_fields(document: Document) -> list[dict]:
 class _Segments:
     """New segments of one index, written by one process; a segment is closed every so many postings."""
 
-    def __init__(self, ix, array_fields: tuple[str, ...] = ()):
+    def __init__(self, ix, array_fields: tuple[str, ...] = (), array_only: tuple[str, ...] = ()):
         self._ix = ix
         self._array_fields = array_fields
+        self._array_only = array_only
         self._builder: SegmentBuilder | None = None
         self.done: list = []
 
     def add(self, row: dict) -> None:
         if self._builder is None:
             self._builder = SegmentBuilder(
-                self._ix.storage, self._ix.indexname, self._ix.schema, array_fields=self._array_fields
+                self._ix.storage,
+                self._ix.indexname,
+                self._ix.schema,
+                array_fields=self._array_fields,
+                array_only=self._array_only,
             )
         self._builder.add_document({key: value for key, value in row.items() if value != ""})
         if self._builder.posting_count >= _SEGMENT_POSTINGS:
@@ -262,12 +269,15 @@ class _Segments:
         return self.done
 
 
-def _index_files(paths: list[Path], documents_dir: Path, generation: Path, hashes: dict, report) -> dict:
+def _index_files(
+    paths: list[Path], documents_dir: Path, generation: Path, hashes: dict, report, reference: bool = False
+) -> dict:
     """Read, analyse and write the files given into new segments of a generation (one process's share).
 
     Returns the manifest entries, the skipped files and the new (uncommitted) segments.
     """
-    passages = _Segments(whoosh_index.open_dir(str(generation)), ARRAY_FIELDS)
+    array_only = () if reference else ARRAY_ONLY_FIELDS
+    passages = _Segments(whoosh_index.open_dir(str(generation)), ARRAY_FIELDS, array_only)
     figures = _Segments(whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX), FIGURE_ARRAY_FIELDS)
     files: dict = {}
     skipped: list[tuple[str, str]] = []
@@ -314,9 +324,12 @@ def _index_files(paths: list[Path], documents_dir: Path, generation: Path, hashe
     }
 
 
-def _worker(number: int, paths: list[Path], documents_dir: Path, generation: Path, hashes: dict, queue) -> None:
+def _worker(
+    number: int, paths: list[Path], documents_dir: Path, generation: Path, hashes: dict, reference: bool, queue
+) -> None:
     try:
-        result = _index_files(paths, documents_dir, generation, hashes, lambda source: queue.put(("read", source)))
+        report = lambda source: queue.put(("read", source))  # noqa: E731
+        result = _index_files(paths, documents_dir, generation, hashes, report, reference)
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
         queue.put(("error", number, traceback.format_exc()))
     else:
@@ -337,13 +350,21 @@ def _partition(sizes: dict[Path, int], parts: int) -> list[list[Path]]:
 
 
 def _index_in_parallel(
-    shares: list[list[Path]], documents_dir: Path, generation: Path, hashes: dict, progress: Progress, total: int
+    shares: list[list[Path]],
+    documents_dir: Path,
+    generation: Path,
+    hashes: dict,
+    progress: Progress,
+    total: int,
+    reference: bool = False,
 ) -> list[dict]:
     """Run one worker process per share; relay progress; return their results in share order."""
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     workers = [
-        context.Process(target=_worker, args=(number, share, documents_dir, generation, hashes, queue), daemon=True)
+        context.Process(
+            target=_worker, args=(number, share, documents_dir, generation, hashes, reference, queue), daemon=True
+        )
         for number, share in enumerate(shares)
     ]
     for worker in workers:
@@ -376,16 +397,30 @@ def _index_in_parallel(
     return [results[number] for number in range(len(workers))]
 
 
-def _merge_small(writer, segments: list) -> list:
+def _merge_small(writer, segments: list, fields: tuple[str, ...], merged: list) -> list:
     """Merge the small segments once there are several; return the segments kept as they are.
 
     Each update adds a small segment; merging them keeps their number bounded. Whoosh's MERGE_SMALL
     compares the running total of documents with a Fibonacci number of the segment count, which at
     twenty-odd big segments merges nearly all of them (a million passages through Whoosh's writer).
+    Whoosh merges what its segments hold; the merged postings arrays (some fields have no other
+    postings) are appended to ``merged`` as (documents, field arrays), written once Whoosh has
+    committed the merged segment.
     """
     small = [segment for segment in segments if segment.doc_count_all() < _SMALL_SEGMENT_DOCS]
     if len(small) < _MERGE_SMALL_AT:
         return list(segments)
+    folder = Path(writer.storage.folder)
+    sources = []
+    try:
+        for segment in small:
+            deleted = sorted(segment.deleted_docs()) if segment.has_deletions() else []
+            postings = postarrays.SegmentPostings(folder / postarrays.file_name(segment))
+            sources.append((postings, np.array(deleted, dtype=np.int64)))
+        merged.append(postarrays.merge(sources, fields))
+    finally:
+        for postings, _ in sources:
+            postings.close()
     for segment in small:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
@@ -393,19 +428,34 @@ def _merge_small(writer, segments: list) -> list:
     return [segment for segment in segments if segment not in small]
 
 
-def _commit(writer, new_segments: list) -> None:
+def _commit(writer, new_segments: list, fields: tuple[str, ...]) -> None:
     """Commit a writer's deletions with the new segments added (small old segments merged)."""
-    writer.commit(mergetype=lambda writer, segments: _merge_small(writer, segments) + list(new_segments))
+    merged: list = []
+    writer.commit(
+        mergetype=lambda writer, segments: _merge_small(writer, segments, fields, merged) + list(new_segments)
+    )
+    if merged:
+        doc_count, arrays = merged[0]
+        segment = writer.newsegment
+        if segment.doc_count_all() != doc_count:
+            raise RuntimeError(f"merged segment has {segment.doc_count_all()} documents, its arrays {doc_count}")
+        postarrays.write(Path(writer.storage.folder) / postarrays.file_name(segment), doc_count, arrays)
 
 
 def complete_arrays(generation: Path) -> int:
-    """Write the postings arrays of segments that lack them (those Whoosh merged); return how many."""
+    """Write the postings arrays of segments that lack them from their Whoosh postings; return how many.
+
+    Every segment a build writes or merges gets its arrays then; this repairs an index whose arrays
+    files were lost, as far as Whoosh holds the postings (not those of ``ARRAY_ONLY_FIELDS``).
+    """
     written = 0
-    for indexname, fields in ((None, ARRAY_FIELDS), (FIGURES_INDEX, FIGURE_ARRAY_FIELDS)):
+    for indexname, fields, only in ((None, ARRAY_FIELDS, ARRAY_ONLY_FIELDS), (FIGURES_INDEX, FIGURE_ARRAY_FIELDS, ())):
         with whoosh_index.open_dir(str(generation), indexname=indexname).reader() as reader:
             for leaf, segment, _ in postarrays.segments(reader):
                 path = generation / postarrays.file_name(segment)
                 if not path.exists():
+                    if only and not all(name in leaf.indexed_field_names() for name in only):
+                        raise RuntimeError(f"segment {segment.segment_id()} has lost its postings arrays")
                     postarrays.write(path, leaf.doc_count_all(), postarrays.derive(leaf, fields))
                     written += 1
     return written
@@ -479,10 +529,13 @@ def build(
     force: bool = False,
     progress: Progress = _no_progress,
     workers: int | None = None,
+    reference: bool = False,
 ) -> BuildSummary:
     """Build or update the index of documents_dir in index_dir; return what was done.
 
     ``workers``: processes that read and index (default: two when there is enough to read, else one).
+    ``reference``: Whoosh gets the postings of every field, ``ARRAY_ONLY_FIELDS`` too (slower): an index
+    to check the fast matcher against Whoosh with (tests, ``bench/matcher.py``).
     """
     started = time.perf_counter()
     documents_dir, index_dir = Path(documents_dir), Path(index_dir)
@@ -496,7 +549,12 @@ def build(
 
     previous = current_generation(index_dir)
     old_manifest = read_manifest(previous) if previous else {}
-    reusable = not force and previous is not None and old_manifest.get("schema_version") == SCHEMA_VERSION
+    reusable = (
+        not force
+        and previous is not None
+        and old_manifest.get("schema_version") == SCHEMA_VERSION
+        and old_manifest.get("reference", False) == reference
+    )
     old_files: dict = old_manifest.get("files", {}) if reusable else {}
     unchanged = {source for source, digest in hashes.items() if old_files.get(source, {}).get("sha1") == digest}
     removed = set(old_files) - set(hashes)
@@ -544,18 +602,21 @@ def build(
         processes = workers if workers is not None else (_WORKERS if sum(sizes.values()) >= _PARALLEL_MIN_BYTES else 1)
         shares = _partition(sizes, max(1, processes))
         if len(shares) > 1:
-            results = _index_in_parallel(shares, documents_dir, generation, hashes, progress, len(to_read))
+            results = _index_in_parallel(shares, documents_dir, generation, hashes, progress, len(to_read), reference)
         else:
             reported = iter(range(1, len(to_read) + 1))
             report = lambda source: progress(next(reported), len(to_read), source)  # noqa: E731
-            results = [_index_files(to_read, documents_dir, generation, hashes, report)]
+            results = [_index_files(to_read, documents_dir, generation, hashes, report, reference)]
         for result in results:
             new_files.update(result["files"])
             skipped.extend(result["skipped"])
             summary.files_read += result["read"]
-        _commit(writer, [segment for result in results for segment in result["segments"]])
-        _commit(figures_writer, [segment for result in results for segment in result["figure_segments"]])
-        complete_arrays(generation)
+        _commit(writer, [segment for result in results for segment in result["segments"]], ARRAY_FIELDS)
+        _commit(
+            figures_writer,
+            [segment for result in results for segment in result["figure_segments"]],
+            FIGURE_ARRAY_FIELDS,
+        )
     except BaseException:
         for open_writer in (writer, figures_writer):
             if not open_writer.is_closed:
@@ -564,6 +625,7 @@ def build(
 
     manifest = {
         "schema_version": SCHEMA_VERSION,
+        "reference": reference,
         "created": datetime.datetime.now(datetime.UTC).isoformat(),
         "documents_dir": str(documents_dir.resolve()),
         "files": new_files,

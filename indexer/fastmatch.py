@@ -6,7 +6,9 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
 
 - ``Term``: BM25F exactly as Whoosh's ``BM25FScorer`` computes it (Whoosh's own idf and average field
   length, the field length byte Whoosh records), times the term's boost;
-- ``Prefix``: the OR of the index's terms with the prefix (expanded by Whoosh), as Whoosh scores it;
+- ``Prefix``: the OR of the segment's terms with the prefix, as Whoosh scores it: the sum of their
+  scores times the boost, or (a segment of up to 5 000 documents unless two terms, or 1 024 terms and
+  more) 1 where any matches;
 - ``ContiguousPhrase`` (slop 1): documents holding every word, then positions shifted by each word's
   offset and intersected; scored as the sum of its words' scores, times its boost (as Whoosh's
   intersection matcher under ``SpanNear2`` does);
@@ -15,7 +17,9 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
   part matches.
 
 Any other query (wildcard, ranges, every document, another weighting), a field without arrays, or a segment
-without its arrays file raises ``Unsupported``, and the caller asks Whoosh. The result is Whoosh's
+without its arrays file raises ``Unsupported``, and the caller asks Whoosh, which holds no postings of
+``schema.ARRAY_ONLY_FIELDS`` (the bigram and heading channels): the search engine composes none of
+those queries, and a lost arrays file is logged as an error. The result is Whoosh's
 ``search(q, limit=None).top_n`` as two arrays (scores, document numbers), best first, ties by document
 number.
 ``tests/test_fastmatch.py`` compares both on many queries.
@@ -60,7 +64,8 @@ class Arrays:
     """The postings arrays of one generation's segments, opened once and shared by all threads.
 
     ``complete`` is False when a segment has no readable arrays file (missing, damaged, or not of
-    this segment): every query of the generation then goes to Whoosh, which is slower, never wrong.
+    this segment): every query of the generation then goes to Whoosh, which finds what its own
+    postings hold (not the fields of ``ARRAY_ONLY_FIELDS``).
     """
 
     def __init__(self, generation: Path, reader):
@@ -73,8 +78,12 @@ class Arrays:
                 if postings.doc_count != leaf.doc_count_all():
                     raise ValueError(f"{postings.doc_count} documents, the segment has {leaf.doc_count_all()}")
             except (OSError, ValueError) as error:
-                if path.exists():
-                    _log.warning("postings arrays %s unusable, Whoosh answers instead: %s", path, error)
+                _log.error(
+                    "postings arrays %s unusable (%s): Whoosh answers, without the bigram and heading "
+                    "channels; rebuild the index with --force",
+                    path,
+                    error,
+                )
                 self.complete = False
                 continue
             deleted = segment.deleted_docs() if leaf.has_deletions() else None
@@ -149,32 +158,36 @@ class FastMatcher:
         raise Unsupported(f"{kind.__name__} query")
 
     def _prefix(self, node: Q.Prefix, segment: _Segment):
-        """Whoosh's ``MultiTerm.matcher``: the terms of the index with the prefix, OR-ed.
+        """Whoosh's ``MultiTerm.matcher``: the segment's terms with the prefix, OR-ed.
 
+        Whoosh builds the matcher segment by segment, from the segment's own terms and document count.
         One term: scored as a term. Several: Whoosh ORs them with a constant-score context, which still
-        scores each term by BM25F and sums them when its ``Or`` builds a tree of unions (more than 5 000
-        documents, fewer than ``TOO_MANY_CLAUSES`` terms); otherwise it preloads them with one constant
-        score, which is left to Whoosh. The prefix's boost applies to the union of several terms only.
+        scores each term by BM25F and sums them when its ``Or`` builds a tree of unions (two terms, or a
+        segment of more than 5 000 documents and fewer than ``TOO_MANY_CLAUSES`` terms); otherwise it
+        preloads them without weighting: 1 for every match. The prefix's boost applies to the scored
+        union only. (Whoosh builds the tree whenever its caller needs the current match; no search here
+        does.)
         """
-        words = self._expanded(node)
+        field = self._field(node.fieldname, segment)
+        key = ("prefix", id(segment), node.fieldname, node.text)
+        words = self._memo.get(key)
+        if words is None:
+            prefix = self._searcher.schema[node.fieldname].to_bytes(node.text)
+            words = self._memo[key] = [word.decode("utf-8") for word in field.expand_prefix(prefix) if word]
         if not words:
             return _EMPTY
         if len(words) == 1:
             return self._term(node.fieldname, words[0], 1.0, segment)
-        if len(words) >= Q.Or.TOO_MANY_CLAUSES or self._searcher.doc_count_all() <= 5000:
-            raise Unsupported("prefix scored by Whoosh's preloaded OR")
+        doc_count = segment.postings.doc_count
+        if len(words) >= Q.Or.TOO_MANY_CLAUSES or (doc_count <= 5000 and len(words) != 2):
+            matched = np.zeros(doc_count, dtype=bool)
+            for word in words:
+                matched[self._postings(field, self._number(segment, node.fieldname, word))[0]] = True
+            docs = np.flatnonzero(matched)
+            return docs, np.ones(docs.size, dtype=np.float64)
         parts = [self._term(node.fieldname, word, 1.0, segment) for word in words]
-        docs, scores = _union(parts, segment.postings.doc_count)
+        docs, scores = _union(parts, doc_count)
         return docs, scores * node.boost if node.boost != 1.0 else scores
-
-    def _expanded(self, node: Q.Prefix) -> list[str]:
-        """Return the terms of the index a prefix query stands for (from Whoosh's sorted term tables)."""
-        key = ("prefix", node.fieldname, node.text)
-        found = self._memo.get(key)
-        if found is None:
-            reader = self._searcher.reader()
-            found = self._memo[key] = [_as_text(word) for word in node._btexts(reader) if word]
-        return found
 
     def _field(self, name: str, segment: _Segment) -> postarrays.FieldPostings:
         field = segment.postings.fields.get(name)

@@ -3,9 +3,8 @@
 Whoosh reads postings a block of 128 at a time, unpickles every posting's positions on its own and
 walks its matchers one document at a time in Python: at a million passages a common word cost
 seconds per query. The same postings as flat arrays let ``fastmatch`` score whole posting lists
-with numpy. The Whoosh segment stays the index of record (stored fields, columns, figures,
-more-like-this, any query the fast matcher does not handle); this file only repeats what its
-postings say, in another layout.
+with numpy. The Whoosh segment keeps the stored fields, columns, figures and the postings of the
+other fields; the fields of ``schema.ARRAY_ONLY_FIELDS`` have their postings here only.
 
 One file per segment, ``<segment id>.fpst`` (so Whoosh's own clean-up removes it with its segment):
 ``MAGIC``, the length of a JSON header, the header, then the arrays it names, 8-byte aligned. Per
@@ -17,7 +16,8 @@ field:
 - ``docnums``: segment document numbers, ascending per term; ``tfs``: occurrences in the document;
 - ``pos_starts``: where each term's positions begin in ``positions`` (a posting's positions follow
   one another, ``tf`` of them, ascending);
-- ``lengths``: every document's field length as Whoosh records it (one byte, lossy).
+- ``lengths``: every document's field length as Whoosh records it (one byte, lossy);
+- ``by_term``: the term numbers in the order of the terms' UTF-8 bytes, for prefixes.
 
 Integer arrays take the narrowest unsigned type their values fit.
 """
@@ -102,7 +102,13 @@ def field_arrays(terms: dict, lengths, doc_count: int) -> dict[str, np.ndarray]:
         "pos_starts": pos_starts,
         "positions": _narrow(_concat(position_parts, kind)),
         "lengths": _narrow(all_lengths),
+        "by_term": _by_term([term for _, term, _ in keyed]),
     }
+
+
+def _by_term(terms: list[bytes]) -> np.ndarray:
+    """Return the numbers of terms (in their stored order) sorted by the terms' bytes."""
+    return np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.uint32)
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -158,7 +164,10 @@ class Grouped:
         pos_starts = np.zeros(len(chosen) + 1, dtype=np.int64)
         np.cumsum(pos_counts, out=pos_starts[1:])
         all_lengths = np.zeros(doc_count, dtype=np.uint32)
-        given = np.frombuffer(lengths, dtype=UINT) if len(lengths) else all_lengths[:0]
+        if isinstance(lengths, np.ndarray):
+            given = lengths
+        else:
+            given = np.frombuffer(lengths, dtype=UINT) if len(lengths) else all_lengths[:0]
         all_lengths[: len(given)] = given[:doc_count]
         return {
             "keys": ordered,
@@ -170,7 +179,54 @@ class Grouped:
             "pos_starts": pos_starts,
             "positions": _narrow(self.positions[_ranges(self.pos_starts[:-1][order], pos_counts)]),
             "lengths": _narrow(all_lengths),
+            "by_term": _by_term([encoded[i] for i in chosen]),
         }
+
+
+def merge(sources: list[tuple[SegmentPostings, np.ndarray | None]], names) -> tuple[int, dict]:
+    """Return (documents, field arrays) of the segment Whoosh makes by merging segments.
+
+    ``sources``: each merged segment's arrays with its deleted document numbers (sorted, or None), in
+    the order Whoosh adds them: it keeps the documents not deleted, in order, numbered on from one
+    segment to the next.
+    """
+    renumbered, lives, base = [], [], 0
+    for postings, deleted in sources:
+        live = np.ones(postings.doc_count, dtype=bool)
+        if deleted is not None and deleted.size:
+            live[deleted] = False
+        renumbered.append(np.cumsum(live) - 1 + base)
+        lives.append(live)
+        base += int(live.sum())
+    fields = {}
+    for name in names:
+        vocabulary: dict[str, int] = {}
+        numbers, docnums, positions, lengths = [], [], [], []
+        for (postings, _), new_number, live in zip(sources, renumbered, lives, strict=True):
+            field = postings.fields[name]
+            blob = field.blob.tobytes()
+            ends = field.term_ends.tolist()
+            terms = [blob[begin:end].decode("utf-8") for begin, end in zip([0, *ends], ends, strict=False)]
+            ids = np.array([vocabulary.setdefault(term, len(vocabulary)) for term in terms], dtype=np.int64)
+            tfs = field.whole("tfs").astype(np.int64)
+            # every posting's term, then every position's posting
+            owner = np.repeat(ids, np.diff(field.post_starts))
+            posting_of = np.repeat(np.arange(tfs.size), tfs)
+            docs = field.whole("docnums").astype(np.int64)
+            keep = live[docs[posting_of]]
+            numbers.append(owner[posting_of][keep])
+            docnums.append(new_number[docs[posting_of][keep]])
+            positions.append(field.whole("positions").astype(np.int64)[keep])
+            lengths.append(field.lengths[live].astype(np.uint32))
+        # Terms left only in deleted documents go, as in Whoosh's merge.
+        numbers = np.concatenate(numbers)
+        used, numbers = np.unique(numbers, return_inverse=True)
+        terms = list(vocabulary)
+        grouped = Grouped(
+            [terms[i] for i in used.tolist()], numbers, np.concatenate(docnums), np.concatenate(positions)
+        )
+        fields[name] = grouped.arrays(np.concatenate(lengths), base)
+    return base, fields
 
 
 def write(path: Path, doc_count: int, fields: dict[str, dict[str, np.ndarray]]) -> None:
@@ -211,6 +267,7 @@ class FieldPostings:
         self.post_starts = mapped["post_starts"]
         self.pos_starts = mapped["pos_starts"]
         self.lengths = mapped["lengths"]
+        self.by_term = mapped["by_term"]
         self._read_at = read
         self._fd = fd
 
@@ -231,11 +288,33 @@ class FieldPostings:
         keys = self.keys
         number = int(np.searchsorted(keys, np.uint64(key)))
         while number < keys.size and int(keys[number]) == key:
-            start = int(self.term_ends[number - 1]) if number else 0
-            if self.blob[start : int(self.term_ends[number])].tobytes() == term:
+            if self.term(number) == term:
                 return number
             number += 1
         return -1
+
+    def term(self, number: int) -> bytes:
+        """Return term number ``number`` (UTF-8)."""
+        start = int(self.term_ends[number - 1]) if number else 0
+        return self.blob[start : int(self.term_ends[number])].tobytes()
+
+    def expand_prefix(self, prefix: bytes) -> list[bytes]:
+        """Return the terms that start with ``prefix``, in byte order (as Whoosh's ``expand_prefix``)."""
+        by_term = self.by_term
+        low, high = 0, by_term.size
+        while low < high:  # the first term not below the prefix
+            middle = (low + high) // 2
+            if self.term(int(by_term[middle])) < prefix:
+                low = middle + 1
+            else:
+                high = middle
+        found = []
+        for number in by_term[low:].tolist():
+            term = self.term(number)
+            if not term.startswith(prefix):
+                break
+            found.append(term)
+        return found
 
     def postings(self, number: int) -> tuple[np.ndarray, np.ndarray]:
         """Return a term's (document numbers, term frequencies)."""

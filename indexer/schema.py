@@ -15,13 +15,18 @@ from indexer.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
 # Passage fields also written as flat arrays beside each segment (``postarrays``), which the fast
 # matcher scores with numpy.
 ARRAY_FIELDS = ("text", "grams", "head", "head_grams")
+# Of those, the fields whose postings only the arrays hold: writing them into Whoosh's segments as
+# well was a third of a build, and only the fast matcher reads them. Whoosh keeps the postings of
+# ``text`` (more-like-this reads its term statistics). ``build(..., reference=True)`` writes all of
+# them into Whoosh too: a reference index for checking the fast matcher against Whoosh.
+ARRAY_ONLY_FIELDS = ("grams", "head", "head_grams")
 
 
 def make_schema() -> fields.Schema:

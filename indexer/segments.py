@@ -53,7 +53,13 @@ class SegmentBuilder:
     """
 
     def __init__(
-        self, storage, indexname: str, schema, codec: W3Codec | None = None, array_fields: tuple[str, ...] = ()
+        self,
+        storage,
+        indexname: str,
+        schema,
+        codec: W3Codec | None = None,
+        array_fields: tuple[str, ...] = (),
+        array_only: tuple[str, ...] = (),
     ):
         self.storage = storage
         self.schema = schema
@@ -71,6 +77,9 @@ class SegmentBuilder:
         if unknown:
             raise ValueError(f"array fields must be positional span fields: {sorted(unknown)}")
         self._array_fields = tuple(array_fields)
+        if set(array_only) - set(array_fields):
+            raise ValueError(f"array-only fields must be array fields: {sorted(set(array_only) - set(array_fields))}")
+        self._array_only = frozenset(array_only)
         self.doc_count = 0
         self.posting_count = 0  # tokens of span fields, postings of the others: what memory grows with
 
@@ -129,6 +138,7 @@ class SegmentBuilder:
         """Write the postings and per-document files; return the Whoosh segment (not yet committed)."""
         self._perdoc.close()
         grouped = {name: tokens.grouped() for name, tokens in self._tokens.items()}
+        # Whoosh gets no postings of array-only fields; their lengths it records all the same.
         self._tokens.clear()
         if self._array_fields:
             arrays = {}
@@ -142,7 +152,7 @@ class SegmentBuilder:
             postarrays.write(path, self.doc_count, arrays)
         writer = self.codec.field_writer(self.storage, self.segment)
         try:
-            for name in sorted(set(self._postings) | set(grouped)):
+            for name in sorted((set(self._postings) | set(grouped)) - self._array_only):
                 field = self.schema[name]
                 writer.start_field(name, field)
                 lengths = self._lengths[name]

@@ -156,7 +156,7 @@ def test_big_segments_are_never_merged():
     # 27 segments of ~38 k passages (a million in all) and two small ones: Whoosh's MERGE_SMALL would
     # merge 25 of them here (its threshold grows with the segment count); ours leaves them all.
     segments = [_FakeSegment(38_000 + number) for number in range(27)] + [_FakeSegment(5), _FakeSegment(40)]
-    assert _merge_small(writer=None, segments=segments) == segments
+    assert _merge_small(writer=None, segments=segments, fields=(), merged=[]) == segments
 
 
 def test_a_search_stays_on_its_generation_while_a_new_one_is_swapped_in(designed_docs: Path, tmp_path: Path):

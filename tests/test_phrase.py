@@ -32,8 +32,8 @@ def _matches(searcher, query) -> list[tuple[int, float]]:
 
 
 @pytest.mark.parametrize("text", PHRASES)
-def test_contiguous_phrase_equals_whoosh_phrase(seed_index: Path, text: str):
-    ix = whoosh_index.open_dir(str(current_generation(seed_index)))
+def test_contiguous_phrase_equals_whoosh_phrase(reference_seed_index: Path, text: str):
+    ix = whoosh_index.open_dir(str(current_generation(reference_seed_index)))
     with ix.searcher() as searcher:
         compared = 0
         for fieldname, terms in (
@@ -52,8 +52,8 @@ def test_contiguous_phrase_equals_whoosh_phrase(seed_index: Path, text: str):
             assert compared > 0
 
 
-def test_contiguous_phrase_needs_the_terms_next_to_each_other(designed_index: Path):
-    ix = whoosh_index.open_dir(str(current_generation(designed_index)))
+def test_contiguous_phrase_needs_the_terms_next_to_each_other(reference_designed_index: Path):
+    ix = whoosh_index.open_dir(str(current_generation(reference_designed_index)))
     with ix.searcher() as searcher:
         # 集体 and 协商 both occur in the designed report, next to each other only as 集体协商.
         assert _matches(searcher, ContiguousPhrase("grams", ["集体", "体协", "协商"]))
