@@ -405,3 +405,31 @@ def test_seed_passages_point_into_their_document(prefix):
             assert passage.id == f"{document.doc_id}-{passage.ordinal}"
             assert document.text[passage.start : passage.start + len(passage.text)] == passage.text
             assert len(passage.text) <= 960
+
+
+def test_the_topic_trie_finds_what_the_plain_alternation_finds():
+    import re
+
+    from indexer import metadata
+    from indexer.normalise import search_form
+
+    pattern, topics_by_phrase = metadata._topic_pattern()
+    plain = re.compile("|".join(re.escape(phrase) for phrase in sorted(topics_by_phrase, key=len, reverse=True)))
+    texts = [
+        passage.text
+        for path in sorted(SEEDS.glob("*.txt"))
+        for d in load_documents(path, SEEDS)
+        for passage in d.passages
+    ]
+    phrases = sorted(topics_by_phrase)
+    texts.append("".join(phrases))  # phrases back to back, longer ones holding shorter ones
+    texts.append("、".join(phrase[:-1] for phrase in phrases))  # cut short: prefixes only
+    assert len(texts) > 200
+    found = 0
+    for text in texts:
+        form = search_form(text)
+        theirs = [(match.start(), match.group()) for match in plain.finditer(form)]
+        assert [(match.start(), match.group()) for match in pattern.finditer(form)] == theirs
+        found += len(theirs)
+    assert found > 500
+    assert metadata._trie_pattern(["工会", "工会经费", "工资"]) == "工(?:会(?:经费|)|资)"
