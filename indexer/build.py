@@ -442,6 +442,21 @@ def _commit(writer, new_segments: list, fields: tuple[str, ...]) -> None:
         postarrays.write(Path(writer.storage.folder) / postarrays.file_name(segment), doc_count, arrays)
 
 
+def _has_all_arrays(generation: Path) -> bool:
+    """Return whether every segment of a generation has its postings arrays file (else: rebuild)."""
+    for indexname in (None, FIGURES_INDEX):
+        try:
+            with whoosh_index.open_dir(str(generation), indexname=indexname).reader() as reader:
+                if not all(
+                    (generation / postarrays.file_name(segment)).is_file()
+                    for _, segment, _ in postarrays.segments(reader)
+                ):
+                    return False
+        except (OSError, ValueError, whoosh_index.EmptyIndexError):
+            return False
+    return True
+
+
 def complete_arrays(generation: Path) -> int:
     """Write the postings arrays of segments that lack them from their Whoosh postings; return how many.
 
@@ -554,6 +569,7 @@ def build(
         and previous is not None
         and old_manifest.get("schema_version") == SCHEMA_VERSION
         and old_manifest.get("reference", False) == reference
+        and _has_all_arrays(previous)
     )
     old_files: dict = old_manifest.get("files", {}) if reusable else {}
     unchanged = {source for source, digest in hashes.items() if old_files.get(source, {}).get("sha1") == digest}

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from whoosh import classify, scoring
 from whoosh import query as Q
-from whoosh import scoring
 from whoosh.query.qcore import _NullQuery
 
 from indexer import postarrays
@@ -120,6 +120,34 @@ class FastMatcher:
         docs, values = np.concatenate(numbers), np.concatenate(scores)
         order = np.lexsort((docs, -values))
         return values[order], docs[order]
+
+    def key_terms(self, fieldname: str, text: str, number: int) -> list[tuple[str, float]]:
+        """Return Whoosh's ``key_terms_from_text(fieldname, text, number)``, its statistics read here.
+
+        Whoosh's own expander (Bo1 model, normalised) ranks the text's terms; how often each occurs
+        in the index comes from the arrays, as Whoosh's reader would sum it from its term tables.
+        """
+        if not self.complete:
+            raise Unsupported("segments without postings arrays")
+        expander = classify.Expander(_Statistics(self, self._searcher.reader()), fieldname)
+        expander.add_text(text)
+        return expander.expanded_terms(number, normalize=True)
+
+    def frequency(self, fieldname: str, text: str) -> float | None:
+        """Return a term's occurrences in the index (None: in no segment) as Whoosh's reader sums them.
+
+        Each segment's term table holds the sum of the term's weights (frequency × field boost, as
+        float32, deleted documents too) as one float32; the index sums those.
+        """
+        boost = np.float32(self._searcher.schema[fieldname].format.field_boost)
+        total = None
+        for segment in self.segments:
+            number = self._number(segment, fieldname, text)
+            if number >= 0:
+                _, tfs = self._postings(self._field(fieldname, segment), number)
+                weight = float(np.float32((tfs.astype(np.float32) * boost).astype(np.float64).sum()))
+                total = weight if total is None else total + weight
+        return total
 
     # ------------------------------------------------------------ nodes
 
@@ -316,6 +344,23 @@ class FastMatcher:
             _, scores = self._term_scores(fieldname, _as_text(word), field, number, chosen_of[number][where])
             total += scores
         return matched, total
+
+
+class _Statistics:
+    """The part of a Whoosh index reader that ``classify.Expander`` reads, term counts from the arrays."""
+
+    def __init__(self, matcher: FastMatcher, reader):
+        self._matcher = matcher
+        self.schema = reader.schema
+        self.doc_count_all = reader.doc_count_all
+        self.field_length = reader.field_length
+
+    def __contains__(self, term) -> bool:
+        fieldname, text = term
+        return self._matcher.frequency(fieldname, _as_text(text)) is not None
+
+    def frequency(self, fieldname: str, text) -> float:
+        return self._matcher.frequency(fieldname, _as_text(text)) or 0
 
 
 def _as_text(text) -> str:

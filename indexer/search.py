@@ -997,7 +997,10 @@ class Searcher:
     def related(self, text: str, *, exclude_doc_id: str, limit: int = 5) -> list[Hit]:
         """Return passages of other documents most like text (more-like-this), one per document."""
         searcher = self.searcher()
-        key_terms = searcher.key_terms_from_text("text", text, numterms=RELATED_TERMS)
+        try:
+            key_terms = fastmatch.FastMatcher(self.arrays(), searcher).key_terms("text", text, RELATED_TERMS)
+        except fastmatch.Unsupported:
+            key_terms = searcher.key_terms_from_text("text", text, numterms=RELATED_TERMS)
         terms = [term for term, _ in key_terms if len(term) > 1]
         if not terms:
             return []

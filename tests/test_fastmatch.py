@@ -84,6 +84,23 @@ def test_fast_matcher_equals_whoosh_on_the_seed_index(reference_seed_index: Path
     assert matches > 500
 
 
+def _compare_key_terms(searcher: Searcher) -> int:
+    """Compare more-like-this key terms of passages, the arrays' statistics against Whoosh's."""
+    whoosh_searcher = searcher.searcher()
+    matcher = fastmatch.FastMatcher(searcher.arrays(), whoosh_searcher)
+    compared = 0
+    for number in range(0, whoosh_searcher.doc_count_all(), 7):
+        text = whoosh_searcher.stored_fields(number).get("text", "")
+        theirs = whoosh_searcher.key_terms_from_text("text", text, numterms=12)
+        assert matcher.key_terms("text", text, 12) == theirs, number
+        compared += len(theirs)
+    return compared
+
+
+def test_key_terms_from_the_arrays_are_whoosh_s(reference_seed_index: Path):
+    assert _compare_key_terms(Searcher(reference_seed_index, cache_items=0)) > 200
+
+
 def test_fast_matcher_leaves_out_deleted_passages(designed_docs: Path, tmp_path: Path):
     index_dir = tmp_path / "index"
     build(designed_docs, index_dir, reference=True)
@@ -174,6 +191,7 @@ def test_merged_segments_get_arrays_whoosh_agrees_with(tmp_path: Path):
     _, index_dir = _grow_by_small_builds(tmp_path, reference=True)
     queries, matches = _compare(Searcher(index_dir, cache_items=0))
     assert queries >= len(QUERIES) and matches > 500
+    assert _compare_key_terms(Searcher(index_dir, cache_items=0)) > 200  # summed over segments
     # The arrays merged from the small segments' arrays are those read back from Whoosh's merge.
     generation = tmp_path / "copy"
     shutil.copytree(current_generation(index_dir), generation)
@@ -324,20 +342,24 @@ def test_figures_by_relevance_are_whoosh_s_own(seed_searcher: Searcher, monkeypa
     assert sum(page["total"] for page in ours) > 100 and any(page["relaxed"] for page in ours)
 
 
-def test_without_its_arrays_an_index_still_answers_from_the_word_channel(seed_index: Path, tmp_path: Path, caplog):
-    index_dir = tmp_path / "index"
-    shutil.copytree(seed_index, index_dir, symlinks=True)
-    intact = Searcher(seed_index, cache_items=0).search("工资集体协商").total
+def test_an_index_that_lost_its_arrays_says_so_and_the_next_build_rebuilds_it(tmp_path: Path, caplog):
+    documents, index_dir = tmp_path / "documents", tmp_path / "index"
+    shutil.copytree(SEEDS, documents)
+    build(documents, index_dir)
+    intact = Searcher(index_dir, cache_items=0).search("工资集体协商").total
     for path in current_generation(index_dir).glob(f"MAIN*.{postarrays.SUFFIX}"):
         path.unlink()
     searcher = Searcher(index_dir, cache_items=0)
     with caplog.at_level("ERROR", logger="indexer.fastmatch"):
         assert not searcher.arrays().complete
     assert "rebuild the index with --force" in caplog.text
-    # Whoosh holds the word channel's postings, not the bigram and heading channels'.
-    assert 0 < searcher.search("工资集体协商").total <= intact
+    # Whoosh holds no postings of the passage channels: the search answers, with nothing.
+    assert searcher.search("工资集体协商").total == 0
     with pytest.raises(RuntimeError, match="lost its postings arrays"):
         complete_arrays(current_generation(index_dir))
+    summary = build(documents, index_dir)  # nothing changed, but an arrays file is missing
+    assert summary.full_rebuild and not summary.up_to_date
+    assert Searcher(index_dir, cache_items=0).search("工资集体协商").total == intact > 0
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garble", "empty"])

@@ -279,7 +279,8 @@ def test_a_new_generation_starts_with_an_empty_match_cache(designed_docs, tmp_pa
         searcher.close()
 
 
-def test_related_passages_come_from_other_documents_as_whoosh_ranks_them(seed_searcher):
+def test_related_passages_come_from_other_documents_as_whoosh_ranks_them(reference_seed_index):
+    seed_searcher = Searcher(reference_seed_index, cache_items=0)  # Whoosh holds the word channel's postings
     hit = seed_searcher.search("工资集体协商").hits[0]
     related = seed_searcher.related(hit.text, exclude_doc_id=hit.doc_id)
     doc_ids = [passage.doc_id for passage in related]
