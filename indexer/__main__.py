@@ -161,9 +161,7 @@ def _command_inspect(args) -> int:
                 status = 1
                 continue
             for document in documents:
-                record = document.summary(with_text=args.text)
-                if True:
-                    print(json.dumps(record, ensure_ascii=False))
+                print(json.dumps(document.summary(with_text=args.text), ensure_ascii=False))
     return status
 
 
