@@ -457,25 +457,6 @@ def _has_all_arrays(generation: Path) -> bool:
     return True
 
 
-def complete_arrays(generation: Path) -> int:
-    """Write the postings arrays of segments that lack them from their Whoosh postings; return how many.
-
-    Every segment a build writes or merges gets its arrays then; this repairs an index whose arrays
-    files were lost, as far as Whoosh holds the postings (not those of ``ARRAY_ONLY_FIELDS``).
-    """
-    written = 0
-    for indexname, fields, only in ((None, ARRAY_FIELDS, ARRAY_ONLY_FIELDS), (FIGURES_INDEX, FIGURE_ARRAY_FIELDS, ())):
-        with whoosh_index.open_dir(str(generation), indexname=indexname).reader() as reader:
-            for leaf, segment, _ in postarrays.segments(reader):
-                path = generation / postarrays.file_name(segment)
-                if not path.exists():
-                    if only and not all(name in leaf.indexed_field_names() for name in only):
-                        raise RuntimeError(f"segment {segment.segment_id()} has lost its postings arrays")
-                    postarrays.write(path, leaf.doc_count_all(), postarrays.derive(leaf, fields))
-                    written += 1
-    return written
-
-
 def _document_record(document: Document) -> dict:
     record = document.summary(with_text=True)
     record["header"] = list(document.header)

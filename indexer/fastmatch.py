@@ -18,8 +18,9 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
 
 Any other query (wildcard, ranges, every document, another weighting), a field without arrays, or a segment
 without its arrays file raises ``Unsupported``, and the caller asks Whoosh, which holds no postings of
-``schema.ARRAY_ONLY_FIELDS`` (the bigram and heading channels): the search engine composes none of
-those queries, and a lost arrays file is logged as an error. The result is Whoosh's
+``schema.ARRAY_ONLY_FIELDS`` (the passages' text channels) unless the index is a reference build: the
+search engine composes none of those queries, and a lost arrays file is logged as an error (the next
+build rebuilds the index). The result is Whoosh's
 ``search(q, limit=None).top_n`` as two arrays (scores, document numbers), best first, ties by document
 number.
 ``tests/test_fastmatch.py`` compares both on many queries.
@@ -79,8 +80,8 @@ class Arrays:
                     raise ValueError(f"{postings.doc_count} documents, the segment has {leaf.doc_count_all()}")
             except (OSError, ValueError) as error:
                 _log.error(
-                    "postings arrays %s unusable (%s): Whoosh answers, without the bigram and heading "
-                    "channels; rebuild the index with --force",
+                    "postings arrays %s unusable (%s): Whoosh answers, without the postings only the "
+                    "arrays hold; rebuild the index with --force",
                     path,
                     error,
                 )

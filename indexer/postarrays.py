@@ -387,7 +387,9 @@ class SegmentPostings:
 def derive(reader, field_names) -> dict[str, dict[str, np.ndarray]]:
     """Return the arrays of a Whoosh segment's fields, read back from its postings.
 
-    For segments Whoosh wrote itself (merged ones): slow, posting by posting, but exact. Fields with
+    To repair a segment whose file was lost (as far as Whoosh holds the postings: not those of
+    ``schema.ARRAY_ONLY_FIELDS`` in a normal build) and to check the arrays in the tests: slow,
+    posting by posting, but exact. Fields with
     no postings in the segment get empty arrays.
     """
     fields = {}
