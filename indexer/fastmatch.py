@@ -95,8 +95,11 @@ class Arrays:
 class FastMatcher:
     """Evaluates queries over a generation's arrays, with statistics from a Whoosh searcher of it."""
 
-    def __init__(self, arrays: Arrays, whoosh_searcher):
+    def __init__(self, arrays: Arrays, whoosh_searcher, *, needs_current: bool = False):
+        """``needs_current``: score as Whoosh does when its collector needs each match's score as it goes
+        (a sort by score after another key): no preloaded constant-score unions then."""
         self._searcher = whoosh_searcher
+        self._needs_current = needs_current
         self.segments = arrays.segments
         weighting = whoosh_searcher.weighting
         self.complete = arrays.complete and type(weighting) is scoring.BM25F
@@ -194,8 +197,8 @@ class FastMatcher:
         scores each term by BM25F and sums them when its ``Or`` builds a tree of unions (two terms, or a
         segment of more than 5 000 documents and fewer than ``TOO_MANY_CLAUSES`` terms); otherwise it
         preloads them without weighting: 1 for every match. The prefix's boost applies to the scored
-        union only. (Whoosh builds the tree whenever its caller needs the current match; no search here
-        does.)
+        union only. Whoosh builds the tree whenever its caller needs the current match (``needs_current``:
+        a sort by year, then score).
         """
         field = self._field(node.fieldname, segment)
         key = ("prefix", id(segment), node.fieldname, node.text)
@@ -208,7 +211,8 @@ class FastMatcher:
         if len(words) == 1:
             return self._term(node.fieldname, words[0], 1.0, segment)
         doc_count = segment.postings.doc_count
-        if len(words) >= Q.Or.TOO_MANY_CLAUSES or (doc_count <= 5000 and len(words) != 2):
+        preloaded = not self._needs_current and doc_count <= 5000 and len(words) != 2
+        if len(words) >= Q.Or.TOO_MANY_CLAUSES or preloaded:
             matched = np.zeros(doc_count, dtype=bool)
             for word in words:
                 matched[self._postings(field, self._number(segment, node.fieldname, word))[0]] = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as Q
 from whoosh import sorting
 
@@ -129,21 +130,59 @@ def _ordered(counted) -> list[tuple[str, int]]:
     return sorted(((value, count) for value, count in counted if value), key=lambda item: (-item[1], item[0]))
 
 
-def _fast_page(searcher: Searcher, figures, query, clean: dict, page: int, per_page: int):
-    """Return ``run``'s answer for relevance order from the fast matcher; None when Whoosh must answer.
+def _ranks(postings: facet_sets.FacetPostings, name: str) -> np.ndarray:
+    """Return each figure's rank by its value of a facet field in byte order (0: no value, lowest)."""
+    names = postings.values.get(name, [])
+    rank_of_value = np.zeros(len(names), dtype=np.int64)
+    rank_of_value[sorted(range(len(names)), key=lambda number: names[number].encode("utf-8"))] = np.arange(
+        1, len(names) + 1
+    )
+    ranks = np.zeros(postings.doc_count, dtype=np.int64)
+    numbers, owners = postings.pairs.get(name, (np.zeros(0, np.int64), np.zeros(0, np.int32)))
+    ranks[numbers] = rank_of_value[owners]
+    return ranks
 
-    What Whoosh's ``search_page`` gives with a filter and grouped facets: the matches the filters allow,
-    best first (ties by figure number), the page number clamped to the pages there are.
+
+def _sorted(searcher: Searcher, postings, sort: str, scores: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """Return the order of matches Whoosh's ``sortedby`` gives: its sort keys, ties by figure number.
+
+    Its keys: ``value`` reversed (the number of distinct values less the value's place among them);
+    ``year`` reversed (0 - the year's place among all the index's years, no year lowest) then the score
+    (0 - score); ``place``: province, city, year as bytes, no value first.
+    """
+    if sort == "value":
+        places, count = searcher.figure_value_places()
+        return np.lexsort((numbers, count - places[numbers]))
+    if sort == "year":
+        return np.lexsort((numbers, -scores, -_ranks(postings, "year")[numbers]))
+    keys = [_ranks(postings, name)[numbers] for name in ("year", "city", "province")]
+    return np.lexsort((numbers, *keys))
+
+
+def _fast_page(searcher: Searcher, figures, query, clean: dict, page: int, per_page: int, sort: str):
+    """Return ``run``'s answer from the fast matcher; None when Whoosh must answer.
+
+    What Whoosh's ``search_page`` gives with a filter, a sort and grouped facets: the matches the
+    filters allow, in the sort's order (relevance: best first; ties by figure number), the page number
+    clamped to the pages there are.
     """
     arrays, postings = searcher.figure_tools()
-    try:
-        scores, numbers = fastmatch.FastMatcher(arrays, figures).scored(query)
-    except fastmatch.Unsupported:
-        return None
+    if isinstance(query, Q.Every):  # browsing by filters: every figure, all scored alike
+        numbers = np.flatnonzero(postings.live)
+        scores = np.ones(numbers.size, dtype=np.float64)
+    else:
+        try:
+            # Whoosh's sort by year, then score, reads each match's score as it collects.
+            scores, numbers = fastmatch.FastMatcher(arrays, figures, needs_current=sort == "year").scored(query)
+        except fastmatch.Unsupported:
+            return None
     allowed = facet_sets.allowed(postings, clean)
     if allowed is not None:
         keep = allowed[numbers]
         scores, numbers = scores[keep], numbers[keep]
+    if sort != "relevance" and numbers.size:
+        order = _sorted(searcher, postings, sort, scores, numbers)
+        scores, numbers = scores[order], numbers[order]
     total = int(numbers.size)
     page_number = min(math.ceil(total / per_page), page)
     offset = max(0, (page_number - 1) * per_page)
@@ -199,10 +238,9 @@ def _search_figures(searcher: Searcher, query: str, *, filters, page: int, per_p
 
     def run(current) -> tuple[int, int, list[tuple[int, float]], dict[str, list[tuple[str, int]]]]:
         """Return (total, page number, [(figure number, score)] of the page, facet counts)."""
-        if sort == "relevance":
-            fast = _fast_page(searcher, figures, current, clean, page, per_page)
-            if fast is not None:
-                return fast
+        fast = _fast_page(searcher, figures, current, clean, page, per_page, sort)
+        if fast is not None:
+            return fast
         results = figures.search_page(
             current, page, pagelen=per_page, filter=restrict, sortedby=sortedby, groupedby=facets, terms=False
         )

@@ -624,6 +624,7 @@ class Searcher:
         self._arrays: tuple | None = None
         self._copy_docnums: tuple | None = None
         self._figure_tools: tuple | None = None
+        self._figure_values: tuple | None = None
         self.matches = MatchCache(cache_items)
         self._local = threading.local()
         self._opened: list = []  # every Whoosh searcher opened, so close() can release their files
@@ -647,6 +648,7 @@ class Searcher:
                     self._arrays = None
                     self._copy_docnums = None
                     self._figure_tools = None
+                    self._figure_values = None
                     self.matches = MatchCache(self._cache_items)
                     self._generation = generation
         return self._index, self._generation
@@ -735,12 +737,13 @@ class Searcher:
         return self._once("_arrays", lambda searcher, generation: fastmatch.Arrays(generation, searcher.reader()))
 
     def warm(self) -> None:
-        """Load what searches of the current generation share (facets, arrays, copies, figures) now."""
+        """Load what searches of the current generation share (facets, arrays, copies, figures, values) now."""
         with self.one_generation():
             self.facet_postings()
             self.arrays()
             self.copy_docnums()
             self.figure_tools()
+            self.figure_value_places()
 
     def figure_tools(self) -> tuple[fastmatch.Arrays, facet_sets.FacetPostings]:
         """Return the figures index's postings arrays and facet postings (read once per generation)."""
@@ -750,6 +753,23 @@ class Searcher:
             return fastmatch.Arrays(generation, reader), facet_sets.load(reader, FIGURE_FACETS, documents=False)
 
         return self._once("_figure_tools", load, figures=True)
+
+    def figure_value_places(self) -> tuple[np.ndarray, int]:
+        """Return each figure's place among the index's distinct values (ascending), and how many there are.
+
+        Read once per generation from the value field's terms, as Whoosh's sort by value reads them (its
+        ``PostingCategorizer``; a figure without a value gets one past the end).
+        """
+
+        def load(figures, _):
+            reader = figures.reader()
+            places = np.full(reader.doc_count_all(), reader.doc_count_all() + 1, dtype=np.int64)
+            count = 0
+            for count, term in enumerate(figures.schema["value"].sortable_terms(reader, "value"), start=1):
+                places[np.fromiter(reader.postings("value", term).all_ids(), dtype=np.int64)] = count - 1
+            return places, count
+
+        return self._once("_figure_values", load, figures=True)
 
     def scored(self, whoosh_query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, passage numbers) of every match of a query, best first (Whoosh's order).

@@ -13,7 +13,7 @@ from whoosh import query as Q
 
 from indexer import fastmatch, figure_search, postarrays
 from indexer.build import build, current_generation
-from indexer.figure_search import search_figures
+from indexer.figure_search import SORTS, search_figures
 from indexer.phrase import ContiguousPhrase
 from indexer.schema import ARRAY_FIELDS, ARRAY_ONLY_FIELDS, FIGURE_ARRAY_FIELDS, FIGURES_INDEX
 from indexer.search import Searcher, parse_query
@@ -342,22 +342,38 @@ FIGURE_CASES = [
     ("不存在的说法", {}, 1),
     ("率", {}, 1),  # one character: a prefix
     ("率", {"city": ["滨州"]}, 1),
+    ("", {"city": ["滨州"]}, 1),  # browsing by filters: every figure
+    ("", {"year": ["2015", "2019"]}, 2),
 ]
 
 
-def _figure_pages(searcher: Searcher) -> list[dict]:
+def _figure_pages(searcher: Searcher, sort: str) -> list[dict]:
     pages = []
     for text, filters, page in FIGURE_CASES:
-        pages.append(search_figures(searcher, text, filters=filters, page=page).as_dict())
+        pages.append(search_figures(searcher, text, filters=filters, page=page, sort=sort).as_dict())
+    for text in ("职工", "工会", "会"):  # long pages: the whole order
+        pages.append(search_figures(searcher, text, per_page=100, sort=sort).as_dict())
     return pages
 
 
-def test_figures_by_relevance_are_whoosh_s_own(seed_searcher: Searcher, monkeypatch):
-    ours = _figure_pages(seed_searcher)
+@pytest.mark.parametrize("sort", ["relevance", "value", "year", "place"])
+def test_figure_pages_are_whoosh_s_own(seed_searcher: Searcher, monkeypatch, sort: str):
+    ours = _figure_pages(seed_searcher, sort)
     monkeypatch.setattr(figure_search, "_fast_page", lambda *args: None)  # Whoosh's search_page answers
-    theirs = _figure_pages(seed_searcher)
+    theirs = _figure_pages(seed_searcher, sort)
     assert ours == theirs
-    assert sum(page["total"] for page in ours) > 100 and any(page["relaxed"] for page in ours)
+    assert sum(page["total"] for page in ours) > 300 and any(page["relaxed"] for page in ours)
+    assert any(hit["year"] is None for page in ours for hit in page["results"])  # figures with no year too
+
+
+def test_figure_pages_of_several_segments_are_whoosh_s_own(tmp_path: Path, monkeypatch):
+    _, index_dir = _grow_by_small_builds(tmp_path, reference=False)
+    searcher = Searcher(index_dir, cache_items=0)
+    with whoosh_index.open_dir(str(current_generation(index_dir)), indexname=FIGURES_INDEX).reader() as reader:
+        assert len(reader.leaf_readers()) > 1
+    ours = {sort: _figure_pages(searcher, sort) for sort in SORTS}
+    monkeypatch.setattr(figure_search, "_fast_page", lambda *args: None)
+    assert ours == {sort: _figure_pages(searcher, sort) for sort in SORTS}
 
 
 def test_an_index_that_lost_its_arrays_says_so_and_the_next_build_rebuilds_it(tmp_path: Path, caplog):

@@ -303,7 +303,13 @@ def test_warm_loads_what_every_search_shares(designed_index):
     searcher = Searcher(designed_index)
     try:
         searcher.warm()
-        loaded = (searcher._postings, searcher._arrays, searcher._copy_docnums, searcher._figure_tools)
+        loaded = (
+            searcher._postings,
+            searcher._arrays,
+            searcher._copy_docnums,
+            searcher._figure_tools,
+            searcher._figure_values,
+        )
         assert all(value is not None and value[0] == searcher.generation for value in loaded)
         assert searcher._arrays[1].complete and searcher._figure_tools[1][0].complete
         assert searcher.search("劳动竞赛").total == 1
