@@ -47,6 +47,7 @@ from indexer.schema import (
     ARRAY_FIELDS,
     ARRAY_ONLY_FIELDS,
     FIGURE_ARRAY_FIELDS,
+    FIGURE_ARRAY_ONLY_FIELDS,
     FIGURES_INDEX,
     SCHEMA_VERSION,
     make_figure_schema,
@@ -278,7 +279,11 @@ def _index_files(
     """
     array_only = () if reference else ARRAY_ONLY_FIELDS
     passages = _Segments(whoosh_index.open_dir(str(generation)), ARRAY_FIELDS, array_only)
-    figures = _Segments(whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX), FIGURE_ARRAY_FIELDS)
+    figures = _Segments(
+        whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX),
+        FIGURE_ARRAY_FIELDS,
+        () if reference else FIGURE_ARRAY_ONLY_FIELDS,
+    )
     files: dict = {}
     skipped: list[tuple[str, str]] = []
     read = 0

@@ -18,7 +18,8 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
 
 Any other query (wildcard, ranges, every document, another weighting), a field without arrays, or a segment
 without its arrays file raises ``Unsupported``, and the caller asks Whoosh, which holds no postings of
-``schema.ARRAY_ONLY_FIELDS`` (the passages' text channels) unless the index is a reference build: the
+``schema.ARRAY_ONLY_FIELDS`` and ``FIGURE_ARRAY_ONLY_FIELDS`` (the text channels) unless the index is a
+reference build: the
 search engine composes none of those queries, and a lost arrays file is logged as an error (the next
 build rebuilds the index). The result is Whoosh's
 ``search(q, limit=None).top_n`` as two arrays (scores, document numbers), best first, ties by document

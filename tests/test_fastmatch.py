@@ -15,7 +15,13 @@ from indexer import fastmatch, figure_search, postarrays
 from indexer.build import build, current_generation
 from indexer.figure_search import SORTS, search_figures
 from indexer.phrase import ContiguousPhrase
-from indexer.schema import ARRAY_FIELDS, ARRAY_ONLY_FIELDS, FIGURE_ARRAY_FIELDS, FIGURES_INDEX
+from indexer.schema import (
+    ARRAY_FIELDS,
+    ARRAY_ONLY_FIELDS,
+    FIGURE_ARRAY_FIELDS,
+    FIGURE_ARRAY_ONLY_FIELDS,
+    FIGURES_INDEX,
+)
 from indexer.search import Searcher, parse_query
 
 from .conftest import SEEDS, SHARED
@@ -121,10 +127,13 @@ def test_fast_matcher_leaves_out_deleted_passages(designed_docs: Path, tmp_path:
 def derive_missing_arrays(generation: Path) -> int:
     """Write the arrays of segments that lack them, read back from their Whoosh postings; return how many.
 
-    Possible where Whoosh holds the postings: a reference build's passages, the figures.
+    Possible where Whoosh holds the postings: a reference build.
     """
     written = 0
-    for indexname, fields, only in ((None, ARRAY_FIELDS, ARRAY_ONLY_FIELDS), (FIGURES_INDEX, FIGURE_ARRAY_FIELDS, ())):
+    for indexname, fields, only in (
+        (None, ARRAY_FIELDS, ARRAY_ONLY_FIELDS),
+        (FIGURES_INDEX, FIGURE_ARRAY_FIELDS, FIGURE_ARRAY_ONLY_FIELDS),
+    ):
         with whoosh_index.open_dir(str(generation), indexname=indexname).reader() as reader:
             for leaf, segment, _ in postarrays.segments(reader):
                 path = generation / postarrays.file_name(segment)
@@ -357,7 +366,8 @@ def _figure_pages(searcher: Searcher, sort: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("sort", ["relevance", "value", "year", "place"])
-def test_figure_pages_are_whoosh_s_own(seed_searcher: Searcher, monkeypatch, sort: str):
+def test_figure_pages_are_whoosh_s_own(reference_seed_index: Path, monkeypatch, sort: str):
+    seed_searcher = Searcher(reference_seed_index, cache_items=0)
     ours = _figure_pages(seed_searcher, sort)
     monkeypatch.setattr(figure_search, "_fast_page", lambda *args: None)  # Whoosh's search_page answers
     theirs = _figure_pages(seed_searcher, sort)
@@ -367,7 +377,7 @@ def test_figure_pages_are_whoosh_s_own(seed_searcher: Searcher, monkeypatch, sor
 
 
 def test_figure_pages_of_several_segments_are_whoosh_s_own(tmp_path: Path, monkeypatch):
-    _, index_dir = _grow_by_small_builds(tmp_path, reference=False)
+    _, index_dir = _grow_by_small_builds(tmp_path, reference=True)
     searcher = Searcher(index_dir, cache_items=0)
     with whoosh_index.open_dir(str(current_generation(index_dir)), indexname=FIGURES_INDEX).reader() as reader:
         assert len(reader.leaf_readers()) > 1
