@@ -19,9 +19,8 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
 Any other query (wildcard, ranges, every document, another weighting), a field without arrays, or a segment
 without its arrays file raises ``Unsupported``, and the caller asks Whoosh, which holds no postings of
 ``schema.ARRAY_ONLY_FIELDS`` and ``FIGURE_ARRAY_ONLY_FIELDS`` (the text channels) unless the index is a
-reference build: the
-search engine composes none of those queries, and a lost arrays file is logged as an error (the next
-build rebuilds the index). The result is Whoosh's
+reference build: the search engine composes none of those queries, and a lost arrays file is logged as
+an error (the next build rebuilds the index). The result is Whoosh's
 ``search(q, limit=None).top_n`` as two arrays (scores, document numbers), best first, ties by document
 number.
 ``tests/test_fastmatch.py`` compares both on many queries.
@@ -106,7 +105,7 @@ class FastMatcher:
         self.complete = arrays.complete and type(weighting) is scoring.BM25F
         self._weighting = weighting
         self._stats: dict[tuple[str, str], tuple[float, float]] = {}
-        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # one query's terms and phrases
+        self._memo: dict[tuple, object] = {}  # one query's terms, phrases, prefixes and term counts
 
     def scored(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, document numbers) of every match, best first; raises ``Unsupported``."""
@@ -144,6 +143,9 @@ class FastMatcher:
         Each segment's term table holds the sum of the term's weights (frequency × field boost, as
         float32, deleted documents too) as one float32; the index sums those.
         """
+        key = ("frequency", fieldname, text)  # the expander asks twice: is it there, how often
+        if key in self._memo:
+            return self._memo[key]
         boost = np.float32(self._searcher.schema[fieldname].format.field_boost)
         total = None
         for segment in self.segments:
@@ -152,6 +154,7 @@ class FastMatcher:
                 _, tfs = self._postings(self._field(fieldname, segment), number)
                 weight = float(np.float32((tfs.astype(np.float32) * boost).astype(np.float64).sum()))
                 total = weight if total is None else total + weight
+        self._memo[key] = total
         return total
 
     # ------------------------------------------------------------ nodes

@@ -130,20 +130,7 @@ def _ordered(counted) -> list[tuple[str, int]]:
     return sorted(((value, count) for value, count in counted if value), key=lambda item: (-item[1], item[0]))
 
 
-def _ranks(postings: facet_sets.FacetPostings, name: str) -> np.ndarray:
-    """Return each figure's rank by its value of a facet field in byte order (0: no value, lowest)."""
-    names = postings.values.get(name, [])
-    rank_of_value = np.zeros(len(names), dtype=np.int64)
-    rank_of_value[sorted(range(len(names)), key=lambda number: names[number].encode("utf-8"))] = np.arange(
-        1, len(names) + 1
-    )
-    ranks = np.zeros(postings.doc_count, dtype=np.int64)
-    numbers, owners = postings.pairs.get(name, (np.zeros(0, np.int64), np.zeros(0, np.int32)))
-    ranks[numbers] = rank_of_value[owners]
-    return ranks
-
-
-def _sorted(searcher: Searcher, postings, sort: str, scores: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+def _sorted(searcher: Searcher, sort: str, scores: np.ndarray, numbers: np.ndarray) -> np.ndarray:
     """Return the order of matches Whoosh's ``sortedby`` gives: its sort keys, ties by figure number.
 
     Its keys: ``value`` reversed (the number of distinct values less the value's place among them);
@@ -153,10 +140,10 @@ def _sorted(searcher: Searcher, postings, sort: str, scores: np.ndarray, numbers
     if sort == "value":
         places, count = searcher.figure_value_places()
         return np.lexsort((numbers, count - places[numbers]))
+    ranks = searcher.figure_ranks()
     if sort == "year":
-        return np.lexsort((numbers, -scores, -_ranks(postings, "year")[numbers]))
-    keys = [_ranks(postings, name)[numbers] for name in ("year", "city", "province")]
-    return np.lexsort((numbers, *keys))
+        return np.lexsort((numbers, -scores, -ranks["year"][numbers]))
+    return np.lexsort((numbers, *(ranks[name][numbers] for name in ("year", "city", "province"))))
 
 
 def _fast_page(searcher: Searcher, figures, query, clean: dict, page: int, per_page: int, sort: str):
@@ -181,7 +168,7 @@ def _fast_page(searcher: Searcher, figures, query, clean: dict, page: int, per_p
         keep = allowed[numbers]
         scores, numbers = scores[keep], numbers[keep]
     if sort != "relevance" and numbers.size:
-        order = _sorted(searcher, postings, sort, scores, numbers)
+        order = _sorted(searcher, sort, scores, numbers)
         scores, numbers = scores[order], numbers[order]
     total = int(numbers.size)
     page_number = min(math.ceil(total / per_page), page)

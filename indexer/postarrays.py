@@ -70,40 +70,18 @@ def _concat(parts: list, dtype) -> np.ndarray:
 
 
 def field_arrays(terms: dict, lengths, doc_count: int) -> dict[str, np.ndarray]:
-    """Return one field's arrays.
+    """Return one field's arrays from its postings by term.
 
     ``terms`` maps a term (str or UTF-8 bytes) to ``(docnums, tfs, positions)``: ``array("I")``
     each, docnums ascending, every posting's positions in order. ``lengths`` holds the field length
     of each document (as Whoosh records it), ``doc_count`` documents in all.
     """
-    encoded = [(term.encode("utf-8") if isinstance(term, str) else term, entry) for term, entry in terms.items()]
-    keyed = sorted(((term_key(term), term, entry) for term, entry in encoded), key=lambda item: (item[0], item[1]))
-    keys = np.array([key for key, _, _ in keyed], dtype=np.uint64)
-    blob = b"".join(term for _, term, _ in keyed)
-    term_ends = np.cumsum([len(term) for _, term, _ in keyed], dtype=np.int64)
-    docnum_parts = [entry[0] for _, _, entry in keyed]
-    tf_parts = [entry[1] for _, _, entry in keyed]
-    position_parts = [entry[2] for _, _, entry in keyed]
-    post_starts = np.zeros(len(keyed) + 1, dtype=np.int64)
-    np.cumsum([len(part) for part in docnum_parts], out=post_starts[1:])
-    pos_starts = np.zeros(len(keyed) + 1, dtype=np.int64)
-    np.cumsum([len(part) for part in position_parts], out=pos_starts[1:])
-    kind = UINT
-    all_lengths = np.zeros(doc_count, dtype=np.uint32)
-    given = np.frombuffer(lengths, dtype=kind) if len(lengths) else np.zeros(0, dtype=np.uint32)
-    all_lengths[: len(given)] = given[:doc_count]
-    return {
-        "keys": keys,
-        "term_ends": term_ends,
-        "blob": np.frombuffer(blob, dtype=np.uint8),
-        "post_starts": post_starts,
-        "docnums": _narrow(_concat(docnum_parts, kind)),
-        "tfs": _narrow(_concat(tf_parts, kind)),
-        "pos_starts": pos_starts,
-        "positions": _narrow(_concat(position_parts, kind)),
-        "lengths": _narrow(all_lengths),
-        "by_term": _by_term([term for _, term, _ in keyed]),
-    }
+    entries = list(terms.values())
+    positions = _concat([entry[2] for entry in entries], UINT)
+    numbers = np.repeat(np.arange(len(entries)), [len(entry[2]) for entry in entries])
+    docnums = np.repeat(_concat([entry[0] for entry in entries], UINT), _concat([entry[1] for entry in entries], UINT))
+    texts = [term.decode("utf-8") if isinstance(term, bytes) else term for term in terms]
+    return Grouped(texts, numbers, docnums, positions).arrays(lengths, doc_count)
 
 
 def _by_term(terms: list[bytes]) -> np.ndarray:
@@ -147,7 +125,7 @@ class Grouped:
         np.cumsum(np.bincount(numbers, minlength=len(terms)), out=self.pos_starts[1:])
 
     def arrays(self, lengths, doc_count: int) -> dict[str, np.ndarray]:
-        """Return the field's arrays (as ``field_arrays`` does)."""
+        """Return the field's arrays, as ``write`` stores them (see the module's description)."""
         encoded = [term.encode("utf-8") for term in self.terms]
         keys = np.fromiter(map(term_key, encoded), dtype=np.uint64, count=len(encoded))
         order = np.argsort(keys, kind="stable")
@@ -212,10 +190,10 @@ def merge(sources: list[tuple[SegmentPostings, np.ndarray | None]], names) -> tu
             # every posting's term, then every position's posting
             owner = np.repeat(ids, np.diff(field.post_starts))
             posting_of = np.repeat(np.arange(tfs.size), tfs)
-            docs = field.whole("docnums").astype(np.int64)
-            keep = live[docs[posting_of]]
+            docs = field.whole("docnums").astype(np.int64)[posting_of]
+            keep = live[docs]
             numbers.append(owner[posting_of][keep])
-            docnums.append(new_number[docs[posting_of][keep]])
+            docnums.append(new_number[docs[keep]])
             positions.append(field.whole("positions").astype(np.int64)[keep])
             lengths.append(field.lengths[live].astype(np.uint32))
         # Terms left only in deleted documents go, as in Whoosh's merge.

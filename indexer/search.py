@@ -625,6 +625,7 @@ class Searcher:
         self._copy_docnums: tuple | None = None
         self._figure_tools: tuple | None = None
         self._figure_values: tuple | None = None
+        self._figure_ranks: tuple | None = None
         self.matches = MatchCache(cache_items)
         self._local = threading.local()
         self._opened: list = []  # every Whoosh searcher opened, so close() can release their files
@@ -649,6 +650,7 @@ class Searcher:
                     self._copy_docnums = None
                     self._figure_tools = None
                     self._figure_values = None
+                    self._figure_ranks = None
                     self.matches = MatchCache(self._cache_items)
                     self._generation = generation
         return self._index, self._generation
@@ -770,6 +772,26 @@ class Searcher:
             return places, count
 
         return self._once("_figure_values", load, figures=True)
+
+    def figure_ranks(self) -> dict[str, np.ndarray]:
+        """Return, per place field (year, province, city), each figure's rank by its value in byte order
+        (0: no value, lowest): the year and place sorts' keys, computed once per generation."""
+
+        def load(figures, _):
+            _, postings = self.figure_tools()
+            ranks = {}
+            for name in ("year", "province", "city"):
+                names = postings.values.get(name, [])
+                rank_of_value = np.zeros(len(names), dtype=np.int32)
+                by_bytes = sorted(range(len(names)), key=lambda number: names[number].encode("utf-8"))
+                rank_of_value[by_bytes] = np.arange(1, len(names) + 1, dtype=np.int32)
+                found = np.zeros(postings.doc_count, dtype=np.int32)
+                numbers, owners = postings.pairs.get(name, (np.zeros(0, np.int64), np.zeros(0, np.int32)))
+                found[numbers] = rank_of_value[owners]
+                ranks[name] = found
+            return ranks
+
+        return self._once("_figure_ranks", load, figures=True)
 
     def scored(self, whoosh_query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, passage numbers) of every match of a query, best first (Whoosh's order).

@@ -138,7 +138,6 @@ class SegmentBuilder:
         """Write the postings and per-document files; return the Whoosh segment (not yet committed)."""
         self._perdoc.close()
         grouped = {name: tokens.grouped() for name, tokens in self._tokens.items()}
-        # Whoosh gets no postings of array-only fields; their lengths it records all the same.
         self._tokens.clear()
         if self._array_fields:
             arrays = {}
@@ -152,6 +151,7 @@ class SegmentBuilder:
             postarrays.write(path, self.doc_count, arrays)
         writer = self.codec.field_writer(self.storage, self.segment)
         try:
+            # Whoosh gets no postings of array-only fields (their lengths it has recorded all the same).
             for name in sorted((set(self._postings) | set(grouped)) - self._array_only):
                 field = self.schema[name]
                 writer.start_field(name, field)
