@@ -4,7 +4,9 @@ Parts:
 
 * ``segmenter()`` — one jieba tokenizer per process, with the union user
   dictionary loaded; kept in a module global (never on an analyzer instance,
-  because Whoosh pickles analyzers into the index).
+  because Whoosh pickles analyzers into the index). Its two hot loops
+  (``get_DAG``, ``calc``) are compiled (``indexer/_jiebadag.c``, built by
+  ``make``): the same words as jieba's Python, in about half the time of a build.
 * ``WordTokenizer`` — jieba words with sequential positions and character
   offsets; digits and one-character words are kept, punctuation is not.
 * ``BigramTokenizer`` — overlapping character pairs over letters, digits and
@@ -20,19 +22,102 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import threading
 
 import jieba
+from jieba import finalseg
 from whoosh.analysis import Token, Tokenizer
 
 from indexer.lexicon import USER_DICTIONARY
 from indexer.normalise import search_form
 
+try:
+    from indexer import _jiebadag
+except ImportError:  # not compiled: jieba's own Python gives the same words, more slowly
+    _jiebadag = None
+
+log = logging.getLogger(__name__)
+
 _segmenter: jieba.Tokenizer | None = None
 _segmenter_lock = threading.Lock()
 _NUMBER_MARKS = frozenset(".%‰")
 _SPACES = frozenset(" \t\n\r\u3000\u00a0")
+
+
+class CompiledTokenizer(jieba.Tokenizer):
+    """jieba's tokenizer with ``get_DAG`` and ``calc`` compiled (``indexer/_jiebadag.c``).
+
+    Both return what jieba's Python methods return, object for object, so every jieba path
+    over this tokenizer (``cut``, ``tokenize``, posseg in ``figures``) gives the same words.
+    ``content_spans`` is ``tokenize`` less its generators, for the passages of a build.
+    """
+
+    def get_DAG(self, sentence):  # noqa: N802 - jieba's name
+        self.check_initialized()
+        return _jiebadag.get_dag(sentence, self.FREQ)
+
+    def calc(self, sentence, DAG, route):  # noqa: N803 - jieba's names
+        _jiebadag.calc(sentence, DAG, route, self.FREQ, math.log(self.total))
+
+    def content_spans(self, form: str) -> list[tuple[str, int, int]]:
+        """Return (word, start, end) of ``tokenize(form)`` (default mode, HMM on) whose word is content.
+
+        ``cut`` as jieba writes it: runs of ``re_han_default`` are segmented (``_cut_block``), any other
+        character is a word of its own (whitespace too, never content).
+        """
+        self.check_initialized()
+        spans: list[tuple[str, int, int]] = []
+        append = spans.append
+        offset = 0
+        for block in _HAN.split(form):
+            if not block:
+                continue
+            if _HAN.match(block):
+                for word in self._cut_block(block):
+                    end = offset + len(word)
+                    if _is_content(word):
+                        append((word, offset, end))
+                    offset = end
+            else:
+                for char in block:
+                    if _is_content(char):
+                        append((char, offset, offset + 1))
+                    offset += 1
+        return spans
+
+    def _cut_block(self, block: str):
+        """jieba's ``Tokenizer.__cut_DAG``, over the route ``_jiebadag.route_ends`` computes in one call."""
+        freq = self.FREQ
+        ends = _jiebadag.route_ends(block, freq, math.log(self.total))
+        x = 0
+        buf = ""
+        while x < len(block):
+            y = ends[x]
+            if y - x == 1:
+                buf += block[x]
+            else:
+                if buf:
+                    yield from _unknown(buf, freq)
+                    buf = ""
+                yield block[x:y]
+            x = y
+        if buf:
+            yield from _unknown(buf, freq)
+
+
+def _unknown(buf: str, freq: dict):
+    """Single characters jieba's route left in a row: one word, the HMM's words, or the characters."""
+    if len(buf) == 1:
+        yield buf
+    elif not freq.get(buf):
+        yield from finalseg.cut(buf)
+    else:
+        yield from buf
+
+
+_HAN = jieba.re_han_default
 
 
 def segmenter() -> jieba.Tokenizer:
@@ -42,7 +127,11 @@ def segmenter() -> jieba.Tokenizer:
         with _segmenter_lock:
             if _segmenter is None:
                 jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
+                if _jiebadag is None:
+                    log.warning("indexer._jiebadag is not compiled (run make): jieba runs in pure Python, slower")
+                    tokenizer = jieba.Tokenizer()
+                else:
+                    tokenizer = CompiledTokenizer()
                 tokenizer.initialize()
                 # jieba leaves a file it opens itself unclosed; hand it an open file instead.
                 with USER_DICTIONARY.open("rb") as handle:
@@ -64,7 +153,10 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
 
 def _segment(text: str) -> list[tuple[str, int, int]]:
     form = search_form(text)
-    return [(word, start, end) for word, start, end in segmenter().tokenize(form) if _is_content(word)]
+    tokenizer = segmenter()
+    if isinstance(tokenizer, CompiledTokenizer):
+        return tokenizer.content_spans(form)
+    return [(word, start, end) for word, start, end in tokenizer.tokenize(form) if _is_content(word)]
 
 
 # Headings, titles and queries repeat (every passage of a section carries the same

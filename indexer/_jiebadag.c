@@ -1,0 +1,403 @@
+/*
+ * jieba's get_DAG and calc, compiled: the same dictionaries in, the same Python objects out.
+ *
+ * jieba (0.42.1) spends over half of its time in two pure-Python loops: building the DAG of
+ * dictionary words starting at each character, and the dynamic programme that picks the most
+ * probable route through it. These are those two methods, line for line, for
+ * ``analysis._CompiledTokenizer`` (a ``jieba.Tokenizer`` subclass); everything else (blocks,
+ * the HMM for unknown words, posseg) stays jieba's own Python. tests/test_analysis.py checks
+ * both functions against jieba's methods object for object, and the segmentation of real
+ * passages word for word.
+ *
+ * Floating point: the score of an edge is ``(log(freq) - logtotal) + route[x + 1][0]`` in
+ * doubles, in that order, as Python evaluates it; compiled without -ffast-math and with
+ * -ffp-contract=off (see the Makefile), so results are bit for bit Python's.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+/* FREQ.get(sentence[start:end]): a borrowed reference, or NULL (not there, or an error set). */
+static PyObject *
+lookup(PyObject *sentence, Py_ssize_t start, Py_ssize_t end, PyObject *freq)
+{
+    PyObject *frag = PyUnicode_Substring(sentence, start, end);
+    if (frag == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyDict_GetItemWithError(freq, frag);
+    Py_DECREF(frag);
+    return value;
+}
+
+
+/* math.log(value) of a truthy FREQ value: NaN and +inf pass through, zero and negatives are a domain error. */
+static int
+log_of(PyObject *value, double *result)
+{
+    double number = PyFloat_AsDouble(value);
+    if (number == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (!(number > 0.0) && !isnan(number)) {
+        PyErr_SetString(PyExc_ValueError, "math domain error");
+        return -1;
+    }
+    *result = isfinite(number) ? log(number) : number;
+    return 0;
+}
+
+PyDoc_STRVAR(get_dag_doc,
+"get_dag(sentence, freq) -> dict\n\n"
+"jieba.Tokenizer.get_DAG: for each position k, the ends i of the dictionary words\n"
+"sentence[k:i+1] (prefix entries of frequency 0 are walked through, not listed); [k] if none.");
+
+/* list.append(index) */
+static int
+append_index(PyObject *list, Py_ssize_t index)
+{
+    PyObject *number = PyLong_FromSsize_t(index);
+    if (number == NULL) {
+        return -1;
+    }
+    int result = PyList_Append(list, number);
+    Py_DECREF(number);
+    return result;
+}
+
+static PyObject *
+get_dag(PyObject *module, PyObject *args)
+{
+    PyObject *sentence, *freq;
+    if (!PyArg_ParseTuple(args, "UO!:get_dag", &sentence, &PyDict_Type, &freq)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    PyObject *dag = PyDict_New();
+    if (dag == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *ends = PyList_New(0);
+        if (ends == NULL) {
+            goto error;
+        }
+        for (Py_ssize_t i = k; i < n; i++) {
+            PyObject *value = lookup(sentence, k, i + 1, freq);
+            if (value == NULL) {
+                if (PyErr_Occurred()) {
+                    Py_DECREF(ends);
+                    goto error;
+                }
+                break;
+            }
+            int truth = PyObject_IsTrue(value);
+            if (truth < 0) {
+                Py_DECREF(ends);
+                goto error;
+            }
+            if (truth && append_index(ends, i) < 0) {
+                Py_DECREF(ends);
+                goto error;
+            }
+        }
+        if (PyList_GET_SIZE(ends) == 0 && append_index(ends, k) < 0) {
+            Py_DECREF(ends);
+            goto error;
+        }
+        PyObject *key = PyLong_FromSsize_t(k);
+        if (key == NULL || PyDict_SetItem(dag, key, ends) < 0) {
+            Py_XDECREF(key);
+            Py_DECREF(ends);
+            goto error;
+        }
+        Py_DECREF(key);
+        Py_DECREF(ends);
+    }
+    return dag;
+
+error:
+    Py_DECREF(dag);
+    return NULL;
+}
+
+/* route[key] = (score, end) */
+static int
+set_route(PyObject *route, Py_ssize_t key, PyObject *score, PyObject *end)
+{
+    PyObject *pair = NULL, *index = NULL;
+    int result = -1;
+    if (score == NULL || end == NULL) {
+        goto done;
+    }
+    pair = PyTuple_Pack(2, score, end);
+    index = PyLong_FromSsize_t(key);
+    if (pair != NULL && index != NULL) {
+        result = PyDict_SetItem(route, index, pair);
+    }
+done:
+    Py_XDECREF(score);
+    Py_XDECREF(end);
+    Py_XDECREF(pair);
+    Py_XDECREF(index);
+    return result;
+}
+
+PyDoc_STRVAR(calc_doc,
+"calc(sentence, dag, route, freq, logtotal) -> None\n\n"
+"jieba.Tokenizer.calc: fill route with position -> (score, end) from the last position back,\n"
+"score = log(FREQ.get(word) or 1) - logtotal + route[end + 1][0], the maximum pair (ties: larger end).");
+
+static PyObject *
+calc(PyObject *module, PyObject *args)
+{
+    PyObject *sentence, *dag, *route, *freq;
+    double logtotal;
+    if (!PyArg_ParseTuple(args, "UO!O!O!d:calc", &sentence, &PyDict_Type, &dag, &PyDict_Type, &route,
+                          &PyDict_Type, &freq, &logtotal)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    double *scores = PyMem_New(double, n + 1);
+    if (scores == NULL) {
+        return PyErr_NoMemory();
+    }
+    /* route[N] = (0, 0): Python ints, as jieba writes them (0 + a float is that float). */
+    scores[n] = 0.0;
+    if (set_route(route, n, PyLong_FromLong(0), PyLong_FromLong(0)) < 0) {
+        goto error;
+    }
+    for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
+        PyObject *key = PyLong_FromSsize_t(idx);
+        if (key == NULL) {
+            goto error;
+        }
+        PyObject *ends = PyDict_GetItemWithError(dag, key);
+        if (ends == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetObject(PyExc_KeyError, key);
+            }
+            Py_DECREF(key);
+            goto error;
+        }
+        Py_DECREF(key);
+        PyObject *items = PySequence_Fast(ends, "DAG entries must be sequences of ends");
+        if (items == NULL) {
+            goto error;
+        }
+        Py_ssize_t count = PySequence_Fast_GET_SIZE(items);
+        if (count == 0) {
+            Py_DECREF(items);
+            PyErr_SetString(PyExc_ValueError, "max() arg is an empty sequence");
+            goto error;
+        }
+        double best = 0.0;
+        Py_ssize_t best_end = -1;
+        for (Py_ssize_t j = 0; j < count; j++) {
+            Py_ssize_t x = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(items, j));
+            if (x == -1 && PyErr_Occurred()) {
+                Py_DECREF(items);
+                goto error;
+            }
+            if (x < idx || x >= n) {
+                Py_DECREF(items);
+                PyErr_Format(PyExc_KeyError, "DAG end %zd out of range at %zd", x, idx);
+                goto error;
+            }
+            double logfreq = 0.0; /* log(FREQ.get(word) or 1) */
+            PyObject *value = lookup(sentence, idx, x + 1, freq);
+            if (value == NULL && PyErr_Occurred()) {
+                Py_DECREF(items);
+                goto error;
+            }
+            if (value != NULL) {
+                int truth = PyObject_IsTrue(value);
+                if (truth < 0) {
+                    Py_DECREF(items);
+                    goto error;
+                }
+                if (truth) {
+                    double number = PyFloat_AsDouble(value);
+                    if (number == -1.0 && PyErr_Occurred()) {
+                        Py_DECREF(items);
+                        goto error;
+                    }
+                    /* math.log: NaN and +inf pass through, zero and negatives are a domain error. */
+                    if (!(number > 0.0) && !isnan(number)) {
+                        Py_DECREF(items);
+                        PyErr_SetString(PyExc_ValueError, "math domain error");
+                        goto error;
+                    }
+                    logfreq = isfinite(number) ? log(number) : number;
+                }
+            }
+            double score = (logfreq - logtotal) + scores[x + 1];
+            /* max() over (score, end) pairs: a later pair wins only if it compares greater. */
+            if (best_end < 0 || score > best || (score == best && x > best_end)) {
+                best = score;
+                best_end = x;
+            }
+        }
+        Py_DECREF(items);
+        scores[idx] = best;
+        if (set_route(route, idx, PyFloat_FromDouble(best), PyLong_FromSsize_t(best_end)) < 0) {
+            goto error;
+        }
+    }
+    PyMem_Free(scores);
+    Py_RETURN_NONE;
+
+error:
+    PyMem_Free(scores);
+    return NULL;
+}
+
+
+/* A growing list of DAG edges: each edge's end and log(freq). */
+struct edges {
+    Py_ssize_t used, capacity;
+    Py_ssize_t *ends;
+    double *logs;
+};
+
+static int
+push_edge(struct edges *edges, Py_ssize_t end, double logfreq)
+{
+    if (edges->used == edges->capacity) {
+        Py_ssize_t capacity = 2 * edges->capacity;
+        Py_ssize_t *ends = PyMem_Realloc(edges->ends, capacity * sizeof(Py_ssize_t));
+        if (ends == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        edges->ends = ends;
+        double *logs = PyMem_Realloc(edges->logs, capacity * sizeof(double));
+        if (logs == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        edges->logs = logs;
+        edges->capacity = capacity;
+    }
+    edges->ends[edges->used] = end;
+    edges->logs[edges->used] = logfreq;
+    edges->used++;
+    return 0;
+}
+
+PyDoc_STRVAR(route_ends_doc,
+"route_ends(sentence, freq, logtotal) -> list\n\n"
+"get_DAG then calc, without building them: for each position x, route[x][1] + 1 (where the word\n"
+"starting at x ends, exclusive), as jieba's __cut_DAG reads it.");
+
+static PyObject *
+route_ends(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *sentence, *freq;
+    double logtotal;
+    if (!PyArg_ParseTuple(args, "UO!d:route_ends", &sentence, &PyDict_Type, &freq, &logtotal)) {
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    PyObject *result = NULL;
+    /* The DAG, flat: edges of position k at starts[k] .. starts[k + 1]. */
+    struct edges edges = {0, 4 * n + 16, NULL, NULL};
+    edges.ends = PyMem_New(Py_ssize_t, edges.capacity);
+    edges.logs = PyMem_New(double, edges.capacity);
+    Py_ssize_t *starts = PyMem_New(Py_ssize_t, n + 1);
+    double *scores = PyMem_New(double, n + 1);
+    Py_ssize_t *best_ends = PyMem_New(Py_ssize_t, n + 1);
+    if (!starts || !edges.ends || !edges.logs || !scores || !best_ends) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        starts[k] = edges.used;
+        for (Py_ssize_t i = k; i < n; i++) {
+            PyObject *value = lookup(sentence, k, i + 1, freq);
+            if (value == NULL) {
+                if (PyErr_Occurred()) {
+                    goto done;
+                }
+                break;
+            }
+            int truth = PyObject_IsTrue(value);
+            if (truth < 0) {
+                goto done;
+            }
+            if (!truth) {
+                continue;
+            }
+            double logfreq;
+            if (log_of(value, &logfreq) < 0) {
+                goto done;
+            }
+            if (push_edge(&edges, i, logfreq) < 0) {
+                goto done;
+            }
+        }
+        if (edges.used == starts[k]) {
+            /* [k]: a single character, log(FREQ.get(char) or 1), the value already seen to be falsy or absent */
+            if (push_edge(&edges, k, 0.0) < 0) {
+                goto done;
+            }
+        }
+    }
+    starts[n] = edges.used;
+    scores[n] = 0.0;
+    for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
+        double best = 0.0;
+        Py_ssize_t best_end = -1;
+        for (Py_ssize_t j = starts[idx]; j < starts[idx + 1]; j++) {
+            Py_ssize_t x = edges.ends[j];
+            double score = (edges.logs[j] - logtotal) + scores[x + 1];
+            if (best_end < 0 || score > best || (score == best && x > best_end)) {
+                best = score;
+                best_end = x;
+            }
+        }
+        scores[idx] = best;
+        best_ends[idx] = best_end;
+    }
+    result = PyList_New(n);
+    if (result == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t x = 0; x < n; x++) {
+        PyObject *end = PyLong_FromSsize_t(best_ends[x] + 1);
+        if (end == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, x, end);
+    }
+done:
+    PyMem_Free(starts);
+    PyMem_Free(edges.ends);
+    PyMem_Free(edges.logs);
+    PyMem_Free(scores);
+    PyMem_Free(best_ends);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"get_dag", get_dag, METH_VARARGS, get_dag_doc},
+    {"calc", calc, METH_VARARGS, calc_doc},
+    {"route_ends", route_ends, METH_VARARGS, route_ends_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    "_jiebadag",
+    "jieba's get_DAG and calc, compiled (see analysis._CompiledTokenizer).",
+    -1,
+    methods,
+};
+
+PyMODINIT_FUNC
+PyInit__jiebadag(void)
+{
+    return PyModule_Create(&module);
+}
