@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import operator
 import re
 import threading
 
@@ -30,6 +31,7 @@ import jieba
 from jieba import finalseg
 from whoosh.analysis import Token, Tokenizer
 
+from indexer import normalise
 from indexer.lexicon import USER_DICTIONARY
 from indexer.normalise import search_form
 
@@ -294,8 +296,36 @@ class BigramTokenizer(_SpanTokenizer):
 
 
 def _bigram_terms(value: str) -> tuple[list[str], list[int]]:
-    spans = bigram_spans(value)
-    return [span[0] for span in spans], [span[1] for span in spans]
+    """``bigram_spans`` less the offsets, run by run: spaces dropped first (they only ever bridge), then each
+    run of letters, digits and number marks gives its pairs (a run of one, itself) and a gap of one position."""
+    terms: list[str] = []
+    positions: list[int] = []
+    position = 0
+    for run in _BIGRAM_RUN.findall(value.translate(_bigram_table())):
+        # \w is a letter or digit (str.isalnum, see _is_content) or the underscore, which ends a run.
+        for part in run.split("_") if "_" in run else (run,):
+            if len(part) > 1:
+                terms.extend(map(operator.add, part[:-1], part[1:]))
+                positions.extend(range(position, position + len(part) - 1))
+                position += len(part)
+            elif part:
+                terms.append(part)
+                positions.append(position)
+                position += 2
+    return terms, positions
+
+
+_BIGRAM_RUN = re.compile(r"[\w.%‰]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _bigram_table() -> dict[int, str | None]:
+    """``search_form``'s table, spaces deleted."""
+    table: dict[int, str | None] = {
+        code: None if value in _SPACES else value for code, value in normalise._search_table().items()
+    }
+    table.update(dict.fromkeys(map(ord, _SPACES)))
+    return table
 
 
 _cached_bigram_terms = functools.lru_cache(maxsize=8192)(_bigram_terms)

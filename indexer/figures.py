@@ -725,6 +725,7 @@ def _kind(sentence: str, clause: tuple[int, int], default_kind: str | None) -> s
 
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _CLAUSE_BREAK = re.compile(r"[，,：:；;。！？!?]")
+_PAREN = re.compile(r"[（()）]")
 _GROUP = re.compile(r"(?P<word>分别|(?<![年平人])均)(?:为|是|达到|达|占|有|超过|在|增长|提高|下降|增加|减少)?$")
 _SUBJECT_SPLIT = re.compile(r"和|及|与|、")
 _LIST_JOINER = re.compile(r"[、和及与]")
@@ -747,14 +748,13 @@ def _clause_start(sentence: str, position: int) -> tuple[int, int]:
     The clause starts after the last ，：; a number inside （共12个） starts its clause at the paren.
     """
     start = 0
+    for match in _CLAUSE_BREAK.finditer(sentence, 0, position):
+        start = match.end()
     open_parens: list[int] = []
-    for index in range(position):
-        char = sentence[index]
-        if _CLAUSE_BREAK.match(char):
-            start, open_parens = index + 1, []
-        elif char in "（(":
-            open_parens.append(index)
-        elif char in "）)" and open_parens:
+    for match in _PAREN.finditer(sentence, start, position):
+        if match[0] in "（(":
+            open_parens.append(match.start())
+        elif open_parens:
             open_parens.pop()
     if open_parens:
         return open_parens[-1] + 1, open_parens[-1]

@@ -35,6 +35,10 @@ from whoosh.util.numlists import delta_encode
 from indexer import postarrays
 from indexer.analysis import _SpanTokenizer
 
+# Values whose ``field.index`` result is kept per segment: hashable, and equal only when indexed alike
+# (not floats: 0.0 == -0.0).
+_CACHED_VALUES = (str, int)
+
 
 def _quantised(length: int) -> int:
     """Return a field length as Whoosh reads it back (one byte, lossy): what its writer records."""
@@ -72,6 +76,9 @@ class SegmentBuilder:
         self._tokens: dict[str, _Tokens] = {}
         # field name → document number → field length (as Whoosh records it)
         self._lengths: dict[str, array] = {}
+        # (field name, type, value) → what ``field.index`` gives for it: a document's place, date and source
+        # repeat on each of its passages and figures (the analyzers of these fields hold no state).
+        self._indexed: dict[tuple, tuple[list, int]] = {}
         self._span_fields = {name for name, field in schema.items() if field.indexed and _span_field(field)}
         unknown = set(array_fields) - self._span_fields
         if unknown:
@@ -99,7 +106,7 @@ class SegmentBuilder:
                 if name in self._span_fields:
                     length = self._add_spans(name, field, value, docnum)
                 else:
-                    length = self._add_items(self._postings.setdefault(name, {}), field, value, docnum)
+                    length = self._add_items(self._postings.setdefault(name, {}), field, name, value, docnum)
                 lengths = self._lengths.setdefault(name, array("I"))
                 lengths.extend([0] * (docnum + 1 - len(lengths)))
                 lengths[docnum] = _quantised(length) if length else 0
@@ -120,19 +127,27 @@ class SegmentBuilder:
         self.posting_count += len(terms)
         return len(terms) if field.scorable else 0
 
-    def _add_items(self, terms: dict, field, value, docnum: int) -> int:
+    def _add_items(self, terms: dict, field, name: str, value, docnum: int) -> int:
         """Add any other field's postings through ``field.index``; return its length."""
-        length = 0
-        for term, freq, weight, vbytes in field.index(value):
+        indexed = self._indexed.get((name, type(value), value)) if isinstance(value, _CACHED_VALUES) else None
+        if indexed is None:
+            items = list(field.index(value))
+            postings = [
+                (term, weight, vbytes if vbytes is not None else emptybytes) for term, _, weight, vbytes in items
+            ]
+            indexed = (postings, sum(freq for _, freq, _, _ in items) if field.scorable else 0)
+            if isinstance(value, _CACHED_VALUES):
+                self._indexed[(name, type(value), value)] = indexed
+        postings, length = indexed
+        for term, weight, vbytes in postings:
             entry = terms.get(term)
             if entry is None:
                 entry = terms[term] = ([], [], [])
             entry[0].append(docnum)
             entry[1].append(weight)
-            entry[2].append(vbytes if vbytes is not None else emptybytes)
-            length += freq
-            self.posting_count += 1
-        return length if field.scorable else 0
+            entry[2].append(vbytes)
+        self.posting_count += len(postings)
+        return length
 
     def finish(self):
         """Write the postings and per-document files; return the Whoosh segment (not yet committed)."""
@@ -169,6 +184,7 @@ class SegmentBuilder:
         finally:
             writer.close()
         self._postings.clear()
+        self._indexed.clear()
         self.segment.set_doc_count(self.doc_count)
         return self.segment
 
@@ -202,22 +218,30 @@ _COMPRESS_FROM = 256
 _BLOCK_LIMIT = 128
 
 
+class _Vocabulary(dict):
+    """Term → its number, numbered in order of first use as terms are looked up (a known term costs one C call)."""
+
+    __slots__ = ()
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
+
+
 class _Tokens:
     """A span field's tokens in one segment, in the order they were added (documents ascending)."""
 
     __slots__ = ("vocabulary", "numbers", "docnums", "positions")
 
     def __init__(self):
-        self.vocabulary: dict[str, int] = {}  # term → its number, in order of first use
+        self.vocabulary = _Vocabulary()  # term → its number, in order of first use
         self.numbers = array("I")
         self.docnums = array("I")
         self.positions = array("I")
 
     def add(self, terms: list[str], positions: list[int] | None, docnum: int) -> None:
         """Add one document's tokens (positions None: 0, 1, 2, …)."""
-        vocabulary = self.vocabulary
-        number = vocabulary.setdefault
-        self.numbers.extend([number(term, len(vocabulary)) for term in terms])
+        self.numbers.extend(map(self.vocabulary.__getitem__, terms))
         self.docnums.extend(array("I", (docnum,)) * len(terms))
         self.positions.extend(range(len(terms)) if positions is None else positions)
 

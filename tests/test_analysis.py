@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.analysis import Tokenizer
 
 from indexer import analysis
@@ -92,3 +94,10 @@ def test_terms_for_indexing_are_the_spans_texts_and_positions(analyzer):
         terms, positions = analyzer.terms(text)
         assert terms == [span[0] for span in spans]
         assert (positions if positions is not None else list(range(len(terms)))) == [span[1] for span in spans]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("工会勞動ABz09_.%‰-，。 　\t\n①ⅣαΩ한")), max_size=40).map("".join))
+def test_bigram_terms_for_indexing_are_the_spans_on_generated_text(text):
+    spans = analysis.bigram_spans(text)
+    assert analysis._bigram_terms(text) == ([span[0] for span in spans], [span[1] for span in spans])
