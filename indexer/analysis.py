@@ -31,7 +31,6 @@ import jieba
 from jieba import finalseg
 from whoosh.analysis import Token, Tokenizer
 
-from indexer import normalise
 from indexer.lexicon import USER_DICTIONARY
 from indexer.normalise import search_form
 
@@ -301,7 +300,7 @@ def _bigram_terms(value: str) -> tuple[list[str], list[int]]:
     terms: list[str] = []
     positions: list[int] = []
     position = 0
-    for run in _BIGRAM_RUN.findall(value.translate(_bigram_table())):
+    for run in _BIGRAM_RUN.findall(_SPACE_RUN.sub("", search_form(value))):
         # \w is a letter or digit (str.isalnum, see _is_content) or the underscore, which ends a run.
         for part in run.split("_") if "_" in run else (run,):
             if len(part) > 1:
@@ -316,16 +315,7 @@ def _bigram_terms(value: str) -> tuple[list[str], list[int]]:
 
 
 _BIGRAM_RUN = re.compile(r"[\w.%‰]+")
-
-
-@functools.lru_cache(maxsize=1)
-def _bigram_table() -> dict[int, str | None]:
-    """``search_form``'s table, spaces deleted."""
-    table: dict[int, str | None] = {
-        code: None if value in _SPACES else value for code, value in normalise._search_table().items()
-    }
-    table.update(dict.fromkeys(map(ord, _SPACES)))
-    return table
+_SPACE_RUN = re.compile("[" + "".join(sorted(_SPACES)) + "]+")
 
 
 _cached_bigram_terms = functools.lru_cache(maxsize=8192)(_bigram_terms)

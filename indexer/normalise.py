@@ -107,8 +107,12 @@ def _search_table() -> dict[int, str]:
     return table
 
 
+@functools.lru_cache(maxsize=64)
 def search_form(text: str) -> str:
-    """Return the matching form of display text, aligned character for character."""
+    """Return the matching form of display text, aligned character for character.
+
+    The last few are kept: a passage's text is read by its word channel and its bigram channel in turn.
+    """
     return text.translate(_search_table())
 
 
