@@ -4,10 +4,10 @@
  * jieba (0.42.1) spends over half of its time in two pure-Python loops: building the DAG of
  * dictionary words starting at each character, and the dynamic programme that picks the most
  * probable route through it. These are those two methods, line for line, for
- * ``analysis._CompiledTokenizer`` (a ``jieba.Tokenizer`` subclass); everything else (blocks,
- * the HMM for unknown words, posseg) stays jieba's own Python. tests/test_analysis.py checks
- * both functions against jieba's methods object for object, and the segmentation of real
- * passages word for word.
+ * ``analysis.CompiledTokenizer`` (a ``jieba.Tokenizer`` subclass), and ``route_ends``, the two
+ * fused for its passages; everything else (blocks, the HMM for unknown words, posseg) stays
+ * jieba's own Python. tests/test_jiebadag.py checks them against jieba's methods object for
+ * object, and the segmentation of real passages word for word.
  *
  * Floating point: the score of an edge is ``(log(freq) - logtotal) + route[x + 1][0]`` in
  * doubles, in that order, as Python evaluates it; compiled without -ffast-math and with
@@ -17,34 +17,53 @@
 #include <Python.h>
 #include <math.h>
 
-/* FREQ.get(sentence[start:end]): a borrowed reference, or NULL (not there, or an error set). */
-static PyObject *
-lookup(PyObject *sentence, Py_ssize_t start, Py_ssize_t end, PyObject *freq)
+/* FREQ.get(sentence[start:end]), as jieba reads it. Returns -1 with an error set, else 0 with
+ * *known: the fragment is a key of FREQ (a prefix of some word, or a word);
+ * *word: its count is truthy (a word);
+ * *logfreq, when asked for: math.log(count) for a word, 0.0 (log 1) otherwise.
+ * math.log lets NaN and +inf through and raises for zero and negatives. */
+static int
+lookup(PyObject *sentence, Py_ssize_t start, Py_ssize_t end, PyObject *freq, int *known, int *word,
+       double *logfreq)
 {
+    *known = *word = 0;
+    if (logfreq != NULL) {
+        *logfreq = 0.0;
+    }
     PyObject *frag = PyUnicode_Substring(sentence, start, end);
     if (frag == NULL) {
-        return NULL;
+        return -1;
     }
     PyObject *value = PyDict_GetItemWithError(freq, frag);
     Py_DECREF(frag);
-    return value;
-}
-
-
-/* math.log(value) of a truthy FREQ value: NaN and +inf pass through, zero and negatives are a domain error. */
-static int
-log_of(PyObject *value, double *result)
-{
-    double number = PyFloat_AsDouble(value);
-    if (number == -1.0 && PyErr_Occurred()) {
-        return -1;
+    if (value == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
     }
-    if (!(number > 0.0) && !isnan(number)) {
-        PyErr_SetString(PyExc_ValueError, "math domain error");
-        return -1;
+    *known = 1;
+    Py_INCREF(value); /* held while its __bool__ / __float__ run */
+    int result = 0;
+    int truth = PyObject_IsTrue(value);
+    if (truth < 0) {
+        result = -1;
     }
-    *result = isfinite(number) ? log(number) : number;
-    return 0;
+    else if (truth) {
+        *word = 1;
+        if (logfreq != NULL) {
+            double number = PyFloat_AsDouble(value);
+            if (number == -1.0 && PyErr_Occurred()) {
+                result = -1;
+            }
+            else if (!(number > 0.0) && !isnan(number)) {
+                PyErr_SetString(PyExc_ValueError, "math domain error");
+                result = -1;
+            }
+            else {
+                *logfreq = isfinite(number) ? log(number) : number;
+            }
+        }
+    }
+    Py_DECREF(value);
+    return result;
 }
 
 PyDoc_STRVAR(get_dag_doc,
@@ -83,20 +102,15 @@ get_dag(PyObject *module, PyObject *args)
             goto error;
         }
         for (Py_ssize_t i = k; i < n; i++) {
-            PyObject *value = lookup(sentence, k, i + 1, freq);
-            if (value == NULL) {
-                if (PyErr_Occurred()) {
-                    Py_DECREF(ends);
-                    goto error;
-                }
-                break;
-            }
-            int truth = PyObject_IsTrue(value);
-            if (truth < 0) {
+            int known, word;
+            if (lookup(sentence, k, i + 1, freq, &known, &word, NULL) < 0) {
                 Py_DECREF(ends);
                 goto error;
             }
-            if (truth && append_index(ends, i) < 0) {
+            if (!known) {
+                break;
+            }
+            if (word && append_index(ends, i) < 0) {
                 Py_DECREF(ends);
                 goto error;
             }
@@ -204,32 +218,11 @@ calc(PyObject *module, PyObject *args)
                 PyErr_Format(PyExc_KeyError, "DAG end %zd out of range at %zd", x, idx);
                 goto error;
             }
-            double logfreq = 0.0; /* log(FREQ.get(word) or 1) */
-            PyObject *value = lookup(sentence, idx, x + 1, freq);
-            if (value == NULL && PyErr_Occurred()) {
+            int known, word;
+            double logfreq; /* log(FREQ.get(word) or 1) */
+            if (lookup(sentence, idx, x + 1, freq, &known, &word, &logfreq) < 0) {
                 Py_DECREF(items);
                 goto error;
-            }
-            if (value != NULL) {
-                int truth = PyObject_IsTrue(value);
-                if (truth < 0) {
-                    Py_DECREF(items);
-                    goto error;
-                }
-                if (truth) {
-                    double number = PyFloat_AsDouble(value);
-                    if (number == -1.0 && PyErr_Occurred()) {
-                        Py_DECREF(items);
-                        goto error;
-                    }
-                    /* math.log: NaN and +inf pass through, zero and negatives are a domain error. */
-                    if (!(number > 0.0) && !isnan(number)) {
-                        Py_DECREF(items);
-                        PyErr_SetString(PyExc_ValueError, "math domain error");
-                        goto error;
-                    }
-                    logfreq = isfinite(number) ? log(number) : number;
-                }
             }
             double score = (logfreq - logtotal) + scores[x + 1];
             /* max() over (score, end) pairs: a later pair wins only if it compares greater. */
@@ -251,7 +244,6 @@ error:
     PyMem_Free(scores);
     return NULL;
 }
-
 
 /* A growing list of DAG edges: each edge's end and log(freq). */
 struct edges {
@@ -315,25 +307,15 @@ route_ends(PyObject *module, PyObject *args)
     for (Py_ssize_t k = 0; k < n; k++) {
         starts[k] = edges.used;
         for (Py_ssize_t i = k; i < n; i++) {
-            PyObject *value = lookup(sentence, k, i + 1, freq);
-            if (value == NULL) {
-                if (PyErr_Occurred()) {
-                    goto done;
-                }
+            int known, word;
+            double logfreq;
+            if (lookup(sentence, k, i + 1, freq, &known, &word, &logfreq) < 0) {
+                goto done;
+            }
+            if (!known) {
                 break;
             }
-            int truth = PyObject_IsTrue(value);
-            if (truth < 0) {
-                goto done;
-            }
-            if (!truth) {
-                continue;
-            }
-            double logfreq;
-            if (log_of(value, &logfreq) < 0) {
-                goto done;
-            }
-            if (push_edge(&edges, i, logfreq) < 0) {
+            if (word && push_edge(&edges, i, logfreq) < 0) {
                 goto done;
             }
         }
@@ -391,7 +373,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     "_jiebadag",
-    "jieba's get_DAG and calc, compiled (see analysis._CompiledTokenizer).",
+    "jieba's get_DAG and calc, compiled (see analysis.CompiledTokenizer).",
     -1,
     methods,
 };
