@@ -6,7 +6,7 @@ Parts:
   dictionary loaded; kept in a module global (never on an analyzer instance,
   because Whoosh pickles analyzers into the index). Its two hot loops
   (``get_DAG``, ``calc``) are compiled (``indexer/_jiebadag.c``, built by
-  ``make``): the same words as jieba's Python, in about half the time of a build.
+  ``make``): the same words as jieba's Python, in half the time.
 * ``WordTokenizer`` — jieba words with sequential positions and character
   offsets; digits and one-character words are kept, punctuation is not.
 * ``BigramTokenizer`` — overlapping character pairs over letters, digits and
