@@ -66,73 +66,141 @@ lookup(PyObject *sentence, Py_ssize_t start, Py_ssize_t end, PyObject *freq, int
     return result;
 }
 
-PyDoc_STRVAR(get_dag_doc,
-"get_dag(sentence, freq) -> dict\n\n"
-"jieba.Tokenizer.get_DAG: for each position k, the ends i of the dictionary words\n"
-"sentence[k:i+1] (prefix entries of frequency 0 are walked through, not listed); [k] if none.");
+/* A sentence's DAG, flat: position k's edges are starts[k] .. starts[k + 1] of ends, and of logs
+ * (math.log of each word's count, log 1 for a lone character) when the walk was asked for them. */
+struct dag {
+    Py_ssize_t n, used, capacity;
+    Py_ssize_t *starts, *ends;
+    double *logs;
+};
 
-/* list.append(index) */
-static int
-append_index(PyObject *list, Py_ssize_t index)
+static void
+free_dag(struct dag *dag)
 {
-    PyObject *number = PyLong_FromSsize_t(index);
-    if (number == NULL) {
-        return -1;
-    }
-    int result = PyList_Append(list, number);
-    Py_DECREF(number);
-    return result;
+    PyMem_Free(dag->starts);
+    PyMem_Free(dag->ends);
+    PyMem_Free(dag->logs);
 }
 
-static PyObject *
-get_dag(PyObject *module, PyObject *args)
+static int
+push_edge(struct dag *dag, Py_ssize_t end, double logfreq)
 {
-    PyObject *sentence, *freq;
-    if (!PyArg_ParseTuple(args, "UO!:get_dag", &sentence, &PyDict_Type, &freq)) {
-        return NULL;
+    if (dag->used == dag->capacity) {
+        Py_ssize_t capacity = 2 * dag->capacity;
+        Py_ssize_t *ends = PyMem_Realloc(dag->ends, capacity * sizeof(Py_ssize_t));
+        if (ends == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        dag->ends = ends;
+        double *logs = PyMem_Realloc(dag->logs, capacity * sizeof(double));
+        if (logs == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        dag->logs = logs;
+        dag->capacity = capacity;
     }
+    dag->ends[dag->used] = end;
+    dag->logs[dag->used] = logfreq;
+    dag->used++;
+    return 0;
+}
+
+/* jieba's get_DAG walk: from each position k, while sentence[k:i+1] is a key of FREQ, an edge to i
+ * if its count is truthy (prefix entries of count 0 are walked through); [k] alone if none.
+ * Returns -1 with an error set (the DAG freed), else 0 (free it with free_dag). */
+static int
+walk_dag(PyObject *sentence, PyObject *freq, int with_logs, struct dag *dag)
+{
     Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
-    PyObject *dag = PyDict_New();
-    if (dag == NULL) {
-        return NULL;
+    *dag = (struct dag){n, 0, 4 * n + 16, NULL, NULL, NULL};
+    dag->starts = PyMem_New(Py_ssize_t, n + 1);
+    dag->ends = PyMem_New(Py_ssize_t, dag->capacity);
+    dag->logs = PyMem_New(double, dag->capacity);
+    if (!dag->starts || !dag->ends || !dag->logs) {
+        PyErr_NoMemory();
+        goto error;
     }
     for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *ends = PyList_New(0);
-        if (ends == NULL) {
-            goto error;
-        }
+        dag->starts[k] = dag->used;
         for (Py_ssize_t i = k; i < n; i++) {
             int known, word;
-            if (lookup(sentence, k, i + 1, freq, &known, &word, NULL) < 0) {
-                Py_DECREF(ends);
+            double logfreq;
+            if (lookup(sentence, k, i + 1, freq, &known, &word, with_logs ? &logfreq : NULL) < 0) {
                 goto error;
             }
             if (!known) {
                 break;
             }
-            if (word && append_index(ends, i) < 0) {
-                Py_DECREF(ends);
+            if (word && push_edge(dag, i, with_logs ? logfreq : 0.0) < 0) {
                 goto error;
             }
         }
-        if (PyList_GET_SIZE(ends) == 0 && append_index(ends, k) < 0) {
-            Py_DECREF(ends);
+        /* A lone character: log(FREQ.get(char) or 1), its count already seen to be falsy or absent. */
+        if (dag->used == dag->starts[k] && push_edge(dag, k, 0.0) < 0) {
             goto error;
         }
-        PyObject *key = PyLong_FromSsize_t(k);
-        if (key == NULL || PyDict_SetItem(dag, key, ends) < 0) {
-            Py_XDECREF(key);
-            Py_DECREF(ends);
-            goto error;
-        }
-        Py_DECREF(key);
-        Py_DECREF(ends);
     }
-    return dag;
+    dag->starts[n] = dag->used;
+    return 0;
 
 error:
-    Py_DECREF(dag);
-    return NULL;
+    free_dag(dag);
+    return -1;
+}
+
+/* max() over (score, end) pairs, taken in order: a later pair wins only if it compares greater. */
+static inline int
+wins(double score, Py_ssize_t end, double best, Py_ssize_t best_end)
+{
+    return best_end < 0 || score > best || (score == best && end > best_end);
+}
+
+PyDoc_STRVAR(get_dag_doc,
+"get_dag(sentence, freq) -> dict\n\n"
+"jieba.Tokenizer.get_DAG: for each position k, the ends i of the dictionary words\n"
+"sentence[k:i+1] (prefix entries of frequency 0 are walked through, not listed); [k] if none.");
+
+static PyObject *
+get_dag(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *sentence, *freq;
+    if (!PyArg_ParseTuple(args, "UO!:get_dag", &sentence, &PyDict_Type, &freq)) {
+        return NULL;
+    }
+    struct dag walked;
+    if (walk_dag(sentence, freq, 0, &walked) < 0) {
+        return NULL;
+    }
+    PyObject *dag = PyDict_New();
+    if (dag == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < walked.n; k++) {
+        Py_ssize_t first = walked.starts[k], count = walked.starts[k + 1] - first;
+        PyObject *ends = PyList_New(count);
+        PyObject *key = PyLong_FromSsize_t(k);
+        int failed = ends == NULL || key == NULL;
+        for (Py_ssize_t j = 0; !failed && j < count; j++) {
+            PyObject *end = PyLong_FromSsize_t(walked.ends[first + j]);
+            failed = end == NULL;
+            if (!failed) {
+                PyList_SET_ITEM(ends, j, end);
+            }
+        }
+        failed = failed || PyDict_SetItem(dag, key, ends) < 0;
+        Py_XDECREF(ends);
+        Py_XDECREF(key);
+        if (failed) {
+            Py_CLEAR(dag);
+            goto done;
+        }
+    }
+done:
+    free_dag(&walked);
+    return dag;
 }
 
 /* route[key] = (score, end) */
@@ -165,6 +233,7 @@ PyDoc_STRVAR(calc_doc,
 static PyObject *
 calc(PyObject *module, PyObject *args)
 {
+    (void)module;
     PyObject *sentence, *dag, *route, *freq;
     double logtotal;
     if (!PyArg_ParseTuple(args, "UO!O!O!d:calc", &sentence, &PyDict_Type, &dag, &PyDict_Type, &route,
@@ -225,8 +294,7 @@ calc(PyObject *module, PyObject *args)
                 goto error;
             }
             double score = (logfreq - logtotal) + scores[x + 1];
-            /* max() over (score, end) pairs: a later pair wins only if it compares greater. */
-            if (best_end < 0 || score > best || (score == best && x > best_end)) {
+            if (wins(score, x, best, best_end)) {
                 best = score;
                 best_end = x;
             }
@@ -245,38 +313,6 @@ error:
     return NULL;
 }
 
-/* A growing list of DAG edges: each edge's end and log(freq). */
-struct edges {
-    Py_ssize_t used, capacity;
-    Py_ssize_t *ends;
-    double *logs;
-};
-
-static int
-push_edge(struct edges *edges, Py_ssize_t end, double logfreq)
-{
-    if (edges->used == edges->capacity) {
-        Py_ssize_t capacity = 2 * edges->capacity;
-        Py_ssize_t *ends = PyMem_Realloc(edges->ends, capacity * sizeof(Py_ssize_t));
-        if (ends == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        edges->ends = ends;
-        double *logs = PyMem_Realloc(edges->logs, capacity * sizeof(double));
-        if (logs == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        edges->logs = logs;
-        edges->capacity = capacity;
-    }
-    edges->ends[edges->used] = end;
-    edges->logs[edges->used] = logfreq;
-    edges->used++;
-    return 0;
-}
-
 PyDoc_STRVAR(route_ends_doc,
 "route_ends(sentence, freq, logtotal) -> list\n\n"
 "get_DAG then calc, without building them: for each position x, route[x][1] + 1 (where the word\n"
@@ -291,50 +327,26 @@ route_ends(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "UO!d:route_ends", &sentence, &PyDict_Type, &freq, &logtotal)) {
         return NULL;
     }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    struct dag dag;
+    if (walk_dag(sentence, freq, 1, &dag) < 0) {
+        return NULL;
+    }
+    Py_ssize_t n = dag.n;
     PyObject *result = NULL;
-    /* The DAG, flat: edges of position k at starts[k] .. starts[k + 1]. */
-    struct edges edges = {0, 4 * n + 16, NULL, NULL};
-    edges.ends = PyMem_New(Py_ssize_t, edges.capacity);
-    edges.logs = PyMem_New(double, edges.capacity);
-    Py_ssize_t *starts = PyMem_New(Py_ssize_t, n + 1);
     double *scores = PyMem_New(double, n + 1);
     Py_ssize_t *best_ends = PyMem_New(Py_ssize_t, n + 1);
-    if (!starts || !edges.ends || !edges.logs || !scores || !best_ends) {
+    if (!scores || !best_ends) {
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t k = 0; k < n; k++) {
-        starts[k] = edges.used;
-        for (Py_ssize_t i = k; i < n; i++) {
-            int known, word;
-            double logfreq;
-            if (lookup(sentence, k, i + 1, freq, &known, &word, &logfreq) < 0) {
-                goto done;
-            }
-            if (!known) {
-                break;
-            }
-            if (word && push_edge(&edges, i, logfreq) < 0) {
-                goto done;
-            }
-        }
-        if (edges.used == starts[k]) {
-            /* [k]: a single character, log(FREQ.get(char) or 1), the value already seen to be falsy or absent */
-            if (push_edge(&edges, k, 0.0) < 0) {
-                goto done;
-            }
-        }
-    }
-    starts[n] = edges.used;
     scores[n] = 0.0;
     for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
         double best = 0.0;
         Py_ssize_t best_end = -1;
-        for (Py_ssize_t j = starts[idx]; j < starts[idx + 1]; j++) {
-            Py_ssize_t x = edges.ends[j];
-            double score = (edges.logs[j] - logtotal) + scores[x + 1];
-            if (best_end < 0 || score > best || (score == best && x > best_end)) {
+        for (Py_ssize_t j = dag.starts[idx]; j < dag.starts[idx + 1]; j++) {
+            Py_ssize_t x = dag.ends[j];
+            double score = (dag.logs[j] - logtotal) + scores[x + 1];
+            if (wins(score, x, best, best_end)) {
                 best = score;
                 best_end = x;
             }
@@ -355,9 +367,7 @@ route_ends(PyObject *module, PyObject *args)
         PyList_SET_ITEM(result, x, end);
     }
 done:
-    PyMem_Free(starts);
-    PyMem_Free(edges.ends);
-    PyMem_Free(edges.logs);
+    free_dag(&dag);
     PyMem_Free(scores);
     PyMem_Free(best_ends);
     return result;
@@ -376,6 +386,10 @@ static struct PyModuleDef module = {
     "jieba's get_DAG and calc, compiled (see analysis.CompiledTokenizer).",
     -1,
     methods,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
 };
 
 PyMODINIT_FUNC

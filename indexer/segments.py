@@ -129,15 +129,16 @@ class SegmentBuilder:
 
     def _add_items(self, terms: dict, field, name: str, value, docnum: int) -> int:
         """Add any other field's postings through ``field.index``; return its length."""
-        indexed = self._indexed.get((name, type(value), value)) if isinstance(value, _CACHED_VALUES) else None
+        key = (name, type(value), value) if isinstance(value, _CACHED_VALUES) else None
+        indexed = self._indexed.get(key) if key else None
         if indexed is None:
             items = list(field.index(value))
             postings = [
                 (term, weight, vbytes if vbytes is not None else emptybytes) for term, _, weight, vbytes in items
             ]
             indexed = (postings, sum(freq for _, freq, _, _ in items) if field.scorable else 0)
-            if isinstance(value, _CACHED_VALUES):
-                self._indexed[(name, type(value), value)] = indexed
+            if key:
+                self._indexed[key] = indexed
         postings, length = indexed
         for term, weight, vbytes in postings:
             entry = terms.get(term)
