@@ -15,14 +15,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# jieba's two hot loops, compiled (indexer/_jiebadag.c; gcc and the Python headers are on every machine
+# jieba's two hot loops, compiled (indexer/text/_jiebadag.c; gcc and the Python headers are on every machine
 # here). Without it the same words come from jieba's Python, about twice as slowly. No -ffast-math and no
 # contraction: the route scores must be Python's floats bit for bit.
 EXT_SUFFIX := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
 PY_INCLUDE := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
-JIEBADAG := indexer/_jiebadag$(EXT_SUFFIX)
+JIEBADAG := indexer/text/_jiebadag$(EXT_SUFFIX)
 
-$(JIEBADAG): indexer/_jiebadag.c
+$(JIEBADAG): indexer/text/_jiebadag.c
 	$(CC) -O2 -fPIC -shared -Wall -Werror -ffp-contract=off -I$(PY_INCLUDE) -o $@ $<
 
 venv: $(VENV)/.installed $(JIEBADAG)

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.documents import load_documents  # noqa: E402
-from indexer.figures import Figure, extract_figures, figures_by_passage  # noqa: E402
+from indexer.ingest.documents import load_documents  # noqa: E402
+from indexer.ingest.figures import Figure, extract_figures, figures_by_passage  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "data" / "figures_sample.jsonl"
 RECALL = ROOT / "tests" / "data" / "figures_recall.jsonl"

@@ -4,8 +4,8 @@ Usage:
     python bench/html_f1.py [CORPUS_DIR] [--worst N] [--json]
 
 CORPUS_DIR (default ../shared/corpus/cwce-html) holds ``groundtruth.jsonl`` with one row per page
-(``file``, ``cleaned_text``). Each page's bytes are decoded with ``indexer.read.decode``, its main
-text taken with ``indexer.htmltext.extract``, and compared with the answer as multisets of character
+(``file``, ``cleaned_text``). Each page's bytes are decoded with ``indexer.ingest.read.decode``, its main
+text taken with ``indexer.ingest.htmltext.extract``, and compared with the answer as multisets of character
 bigrams after NFKC folding with all whitespace removed. Prints the mean F1, the worst pages and the
 time per page.
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.htmltext import extract  # noqa: E402
-from indexer.read import decode  # noqa: E402
+from indexer.ingest.htmltext import extract  # noqa: E402
+from indexer.ingest.read import decode  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "cwce-html"
 

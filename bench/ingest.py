@@ -5,7 +5,7 @@ Usage:
 
 Reads ``DIR/manifest.csv`` (default ``../shared/corpus``) and, for every row with
 ``labels=given``, loads the file through the real pipeline
-(``indexer.documents.load_documents``) and compares its first document with the
+(``indexer.ingest.documents.load_documents``) and compares its first document with the
 row's ``place`` and ``year``. Place rules: 全国/国务院 → no province, no city; a
 province-level name → that province and no city (a municipality such as 北京市 is
 its own city too), except a city's regulation
@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer import metadata  # noqa: E402
-from indexer.documents import load_documents  # noqa: E402
-from indexer.read import ReadError  # noqa: E402
+from indexer.ingest import metadata  # noqa: E402
+from indexer.ingest.documents import load_documents  # noqa: E402
+from indexer.ingest.read import ReadError  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 NATIONAL = ("全国", "国务院", "中央")

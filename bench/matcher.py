@@ -5,7 +5,7 @@
 
 The index must be a reference build: a normal one leaves the bigram and heading channels' postings
 out of Whoosh (``schema.ARRAY_ONLY_FIELDS``). For each query as the search composes it: Whoosh's matchers (``search(q, limit=None)``) against the
-numpy matcher over the postings arrays (``indexer/fastmatch.py``). Reports whether both return the same
+numpy matcher over the postings arrays (``indexer/query/fastmatch.py``). Reports whether both return the same
 passages with the same scores in the same order (``fastmatch.agrees``), and the median / p95 / max time
 of each, per query.
 """
@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.speed import QUERIES, machine  # noqa: E402
-from indexer import fastmatch  # noqa: E402
-from indexer.build import current_generation, read_manifest  # noqa: E402
-from indexer.search import Searcher, parse_query  # noqa: E402
+from indexer.query import fastmatch  # noqa: E402
+from indexer.query.search import Searcher, parse_query  # noqa: E402
+from indexer.store.generations import current_generation, read_manifest  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 

@@ -24,7 +24,7 @@ def build(documents: Path, index_dir: Path) -> int:
     from whoosh import fields, index
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from indexer.read import ReadError, read_file
+    from indexer.ingest.read import ReadError, read_file
 
     schema = fields.Schema(
         path=fields.ID(stored=True),

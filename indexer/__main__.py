@@ -8,8 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from indexer.build import build
-from indexer.read import ReadError
+from indexer.ingest.read import ReadError
+from indexer.store.build import build
 
 DEFAULT_DOCUMENTS = Path("documents")
 DEFAULT_INDEX = Path("index")
@@ -90,7 +90,7 @@ def _print_json(result) -> int:
 
 
 def _command_search(args) -> int:
-    from indexer.search import QueryError, Searcher
+    from indexer.query.search import QueryError, Searcher
 
     filters = _filters(
         args, {"year": "year", "city": "city", "province": "province", "topic": "topic", "doc_type": "type"}
@@ -116,8 +116,8 @@ def _command_search(args) -> int:
 
 
 def _command_figures(args) -> int:
-    from indexer.figure_search import search_figures
-    from indexer.search import QueryError, Searcher
+    from indexer.query.figure_search import search_figures
+    from indexer.query.search import QueryError, Searcher
 
     filters = _filters(args, {"year": "year", "city": "city", "province": "province", "kind": "kind"})
     result = _run_query(
@@ -140,8 +140,8 @@ def _command_figures(args) -> int:
 
 
 def _command_inspect(args) -> int:
-    from indexer.build import scan
-    from indexer.documents import load_documents
+    from indexer.ingest.documents import load_documents
+    from indexer.store.build import scan
 
     status = 0
     for given in args.paths:

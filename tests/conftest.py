@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
-from indexer.search import Searcher
+from indexer.query.search import Searcher
+from indexer.store.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "documents"

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import Tokenizer
 
-from indexer import analysis
-from indexer.analysis import BigramTokenizer, WordTokenizer, bigrams, segmenter, words
+from indexer.text import analysis
+from indexer.text.analysis import BigramTokenizer, WordTokenizer, bigrams, segmenter, words
 
 
 def _tokens(tokenizer: Tokenizer, text: str, **options):

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.build import CURRENT, build, current_generation, read_manifest
-from indexer.schema import SCHEMA_VERSION
-from indexer.search import Searcher
+from indexer.query.search import Searcher
+from indexer.store.build import build
+from indexer.store.generations import CURRENT, current_generation, read_manifest
+from indexer.store.schema import SCHEMA_VERSION
 
 
 def _passage_sources(index_dir: Path) -> set[str]:
@@ -151,7 +152,7 @@ class _FakeSegment:
 
 
 def test_big_segments_are_never_merged():
-    from indexer.build import _merge_small
+    from indexer.store.build import _merge_small
 
     # 27 segments of ~38 k passages (a million in all) and two small ones: Whoosh's MERGE_SMALL would
     # merge 25 of them here (its threshold grows with the segment count); ours leaves them all.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.build import build
-from indexer.duplicates import group, near_duplicates, sketch
-from indexer.search import Searcher
+from indexer.ingest.duplicates import group, near_duplicates, sketch
+from indexer.query.search import Searcher
+from indexer.store.build import build
 from webapp import create_app
 
 REPORT = "某市总工会工作报告\n（2016年2月20日）\n" + "".join(
@@ -43,7 +43,7 @@ def test_group_picks_the_best_ranked_as_canonical():
 
 
 def test_many_copies_of_one_document_are_one_group_compared_once_each(monkeypatch):
-    import indexer.duplicates as duplicates_module
+    import indexer.ingest.duplicates as duplicates_module
 
     calls = []
 

@@ -11,18 +11,20 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
-from indexer import fastmatch, figure_search, postarrays
-from indexer.build import build, current_generation
-from indexer.figure_search import SORTS, search_figures
-from indexer.phrase import ContiguousPhrase
-from indexer.schema import (
+from indexer.query import fastmatch, figure_search
+from indexer.query.figure_search import SORTS, search_figures
+from indexer.query.phrase import ContiguousPhrase
+from indexer.query.search import Searcher, parse_query
+from indexer.store import postarrays
+from indexer.store.build import build
+from indexer.store.generations import current_generation
+from indexer.store.schema import (
     ARRAY_FIELDS,
     ARRAY_ONLY_FIELDS,
     FIGURE_ARRAY_FIELDS,
     FIGURE_ARRAY_ONLY_FIELDS,
     FIGURES_INDEX,
 )
-from indexer.search import Searcher, parse_query
 
 from .conftest import SEEDS, SHARED
 
@@ -394,7 +396,7 @@ def test_an_index_that_lost_its_arrays_says_so_and_the_next_build_rebuilds_it(tm
     for path in current_generation(index_dir).glob(f"MAIN*.{postarrays.SUFFIX}"):
         path.unlink()
     searcher = Searcher(index_dir, cache_items=0)
-    with caplog.at_level("ERROR", logger="indexer.fastmatch"):
+    with caplog.at_level("ERROR", logger="indexer.query.fastmatch"):
         assert not searcher.arrays().complete
     assert "rebuild the index with --force" in caplog.text
     # Whoosh holds no postings of the passage channels: the search answers, with nothing.

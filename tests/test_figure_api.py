@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from indexer.__main__ import main as indexer_main
-from indexer.figure_search import search_figures
+from indexer.query.figure_search import search_figures
 from webapp import create_app
 from webapp.figure_views import compare
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.figures import ACTUAL, TARGET, Figure, extract_figures, figures_by_passage, section_kind
+from indexer.ingest.figures import ACTUAL, TARGET, Figure, extract_figures, figures_by_passage, section_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -11,8 +11,8 @@ import pypdf
 import pytest
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from indexer.documents import load_documents
-from indexer.read import MAX_UNZIPPED_BYTES, ReadError, read_file
+from indexer.ingest.documents import load_documents
+from indexer.ingest.read import MAX_UNZIPPED_BYTES, ReadError, read_file
 
 
 def _docx(path: Path) -> Path:

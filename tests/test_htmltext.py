@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from indexer import htmltext
-from indexer.htmltext import HtmlText, extract
+from indexer.ingest import htmltext
+from indexer.ingest.htmltext import HtmlText, extract
 
 NAV = """
 <div id="topnav"><ul>

@@ -1,4 +1,4 @@
-"""The compiled get_DAG / calc (indexer/_jiebadag.c) against jieba's own Python, object for object.
+"""The compiled get_DAG / calc (indexer/text/_jiebadag.c) against jieba's own Python, object for object.
 
 ``make`` compiles the module before the tests run; without it the engine still works (jieba's Python, the
 same words, slower), but these tests fail, so a build that lost the compiler is seen.
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import analysis
-from indexer.analysis import CompiledTokenizer, segmenter
-from indexer.normalise import search_form
+from indexer.text import analysis
+from indexer.text.analysis import CompiledTokenizer, segmenter
+from indexer.text.normalise import search_form
 
 SEEDS = Path(__file__).resolve().parents[1] / "documents"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -38,7 +38,7 @@ TRICKY = [
 @pytest.fixture(scope="module")
 def compiled() -> CompiledTokenizer:
     tokenizer = segmenter()
-    assert isinstance(tokenizer, CompiledTokenizer), "indexer._jiebadag is not compiled: run make"
+    assert isinstance(tokenizer, CompiledTokenizer), "indexer.text._jiebadag is not compiled: run make"
     return tokenizer
 
 
@@ -183,9 +183,9 @@ def test_bad_input_raises_as_python_would(compiled):
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
 def test_content_spans_are_jiebas_tokens_on_every_passage_of_the_corpus(compiled, python):
-    from indexer.build import passage_fields, scan
-    from indexer.documents import load_documents
-    from indexer.read import ReadError
+    from indexer.ingest.documents import load_documents
+    from indexer.ingest.read import ReadError
+    from indexer.store.build import passage_fields, scan
 
     files, _ = scan(CORPUS)
     passages = 0

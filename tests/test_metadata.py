@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from indexer.documents import load_documents, make_doc_id
-from indexer.metadata import (
+from indexer.ingest.documents import load_documents, make_doc_id
+from indexer.ingest.metadata import (
     Place,
     date_from_value,
     find_date,
     find_doc_type,
     find_place,
     guess_year,
-    normalise_place,
     place_mentions,
 )
+from indexer.text.places import normalise_place
 
 SEEDS = Path(__file__).resolve().parent.parent / "documents"
 FILLER = "全市各级工会认真贯彻落实上级工会的决策部署，扎实推进各项工作取得新成效。"
@@ -410,8 +410,8 @@ def test_seed_passages_point_into_their_document(prefix):
 def test_the_topic_trie_finds_what_the_plain_alternation_finds():
     import re
 
-    from indexer import metadata
-    from indexer.normalise import search_form
+    from indexer.ingest import metadata
+    from indexer.text.normalise import search_form
 
     pattern, topics_by_phrase = metadata._topic_pattern()
     plain = re.compile("|".join(re.escape(phrase) for phrase in sorted(topics_by_phrase, key=len, reverse=True)))

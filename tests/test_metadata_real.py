@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.documents import load_documents
-from indexer.metadata import (
+from indexer.ingest.documents import load_documents
+from indexer.ingest.metadata import (
     Place,
     document_year,
     find_cites,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.normalise import fold, normalise_line, normalise_query, normalise_text, repair_spaces, search_form
+from indexer.text.normalise import fold, normalise_line, normalise_query, normalise_text, repair_spaces, search_form
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
-from indexer import analysis
-from indexer.build import current_generation
-from indexer.phrase import ContiguousPhrase
+from indexer.query.phrase import ContiguousPhrase
+from indexer.store.generations import current_generation
+from indexer.text import analysis
 
 PHRASES = [
     "工资集体协商",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.read import RawDocument, ReadError, decode, markdown_to_text, read_file, split_front_matter
+from indexer.ingest.read import RawDocument, ReadError, decode, markdown_to_text, read_file, split_front_matter
 
 REPORT = "临沂市总工会工作报告\n全市签订集体合同3120份，覆盖职工52.6万人。\n"
 # 镕 is in GBK but not GB2312; 𠮷 and € need GB18030's four-byte and extended forms.
@@ -191,7 +191,7 @@ PAGE = (
     "<table><tr><td>单位</td><td>人数</td></tr></table>"
     "<h2>二、主要任务</h2></body></html>"
 )
-# The main-text extractor (indexer/htmltext.py, tested in test_htmltext.py) keeps the article body.
+# The main-text extractor (indexer/ingest/htmltext.py, tested in test_htmltext.py) keeps the article body.
 PAGE_LINES = ["第一段。", "第二段。", "第三行。", "甲项", "乙项", "单位", "人数", "二、主要任务"]
 
 

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from whoosh import query as Q
 
-from indexer.build import build
-from indexer.search import (
+from indexer.query.search import (
     RELATED_TERMS,
     Concept,
     MatchCache,
@@ -20,6 +19,7 @@ from indexer.search import (
     parse_query,
     snippet,
 )
+from indexer.store.build import build
 
 
 def _texts(result) -> list[str]:

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import build as build_module
-from indexer.build import build, current_generation, figure_fields, passage_fields
-from indexer.documents import load_documents
-from indexer.schema import FIGURES_INDEX, make_figure_schema, make_schema
-from indexer.search import Searcher
-from indexer.segments import SegmentBuilder
+from indexer.ingest.documents import load_documents
+from indexer.query.search import Searcher
+from indexer.store import build as build_module
+from indexer.store.build import build, figure_fields, passage_fields
+from indexer.store.generations import current_generation
+from indexer.store.schema import FIGURES_INDEX, make_figure_schema, make_schema
+from indexer.store.segments import SegmentBuilder
 
 from .conftest import SEEDS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.structure import (
+from indexer.ingest.structure import (
     Header,
     Paragraph,
     PassageSpan,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from indexer.search import MATCH_CACHE_ITEMS, Searcher
+from indexer.query.search import MATCH_CACHE_ITEMS, Searcher
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import waitress
 
-from indexer.analysis import segmenter
-from indexer.search import MATCH_CACHE_ITEMS
+from indexer.query.search import MATCH_CACHE_ITEMS
+from indexer.text.analysis import segmenter
 from webapp import create_app
 
 

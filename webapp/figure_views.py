@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 
-from indexer.figure_search import FILTERS, SORTS, FigureHit, search_figures
-from indexer.search import MAX_PAGE, MAX_PER_PAGE, QueryError, highlight
+from indexer.query.figure_search import FILTERS, SORTS, FigureHit, search_figures
+from indexer.query.search import MAX_PAGE, MAX_PER_PAGE, QueryError, highlight
 from webapp import export, urls
 from webapp.params import integer
 

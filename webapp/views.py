@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 
-from indexer.search import cite, highlight, match_spans, parse_query
+from indexer.query.search import cite, highlight, match_spans, parse_query
 from webapp import export, presenters, urls
 from webapp.params import search_params
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
+from indexer.store.build import build
 from tests.conftest import ROOT, SEEDS, write_designed
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build, current_generation, read_manifest
+from indexer.store.build import build
+from indexer.store.generations import current_generation, read_manifest
 from tests.conftest import ROOT, SEEDS, write_designed
 
 

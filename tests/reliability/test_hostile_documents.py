@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pypdf
 
-from indexer.read import MAX_UNZIPPED_BYTES
+from indexer.ingest.read import MAX_UNZIPPED_BYTES
 from tests.conftest import ROOT
 
 GOOD = "正常文件\n滨州市总工会开展职工驿站建设，新建驿站50个，标记词GOODFILE。\n"
@@ -99,7 +99,7 @@ def test_build_over_hostile_files(tmp_path: Path):
     peak_mb = int(result.stderr.strip().splitlines()[-1]) / 1024
     assert peak_mb < 600, f"build used {peak_mb:.0f} MB"
 
-    from indexer.search import Searcher
+    from indexer.query.search import Searcher
 
     searcher = Searcher(tmp_path / "index")
     for marker in ("GOODFILE", "DEEPNEST", "XSSPAGE", "ODDNAME", "GBKNAME"):

@@ -99,7 +99,7 @@ def normalise_text(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _search_table() -> dict[int, str]:
     """Map traditional characters to simplified ones, one character each."""
-    from indexer import lexicon
+    from indexer.text import lexicon
 
     table = {ord(trad): simp for trad, simp in lexicon.traditional_to_simplified().items()}
     # str.lower() may change a string's length (İ → i̇); only ASCII is lowered.

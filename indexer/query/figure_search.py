@@ -14,9 +14,9 @@ import numpy as np
 from whoosh import query as Q
 from whoosh import sorting
 
-from indexer import facets as facet_sets
-from indexer import fastmatch
-from indexer.search import (
+from indexer.query import facets as facet_sets
+from indexer.query import fastmatch
+from indexer.query.search import (
     FIGURE_CHANNELS,
     MAX_PAGE,
     MAX_PER_PAGE,

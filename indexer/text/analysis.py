@@ -5,7 +5,7 @@ Parts:
 * ``segmenter()`` — one jieba tokenizer per process, with the union user
   dictionary loaded; kept in a module global (never on an analyzer instance,
   because Whoosh pickles analyzers into the index). Its two hot loops
-  (``get_DAG``, ``calc``) are compiled (``indexer/_jiebadag.c``, built by
+  (``get_DAG``, ``calc``) are compiled (``indexer/text/_jiebadag.c``, built by
   ``make``): the same words as jieba's Python, in half the time.
 * ``WordTokenizer`` — jieba words with sequential positions and character
   offsets; digits and one-character words are kept, punctuation is not.
@@ -31,11 +31,11 @@ import jieba
 from jieba import finalseg
 from whoosh.analysis import Token, Tokenizer
 
-from indexer.lexicon import USER_DICTIONARY
-from indexer.normalise import search_form
+from indexer.text.lexicon import USER_DICTIONARY
+from indexer.text.normalise import search_form
 
 try:
-    from indexer import _jiebadag
+    from indexer.text import _jiebadag
 except ImportError:  # not compiled: jieba's own Python gives the same words, more slowly
     _jiebadag = None
 
@@ -48,7 +48,7 @@ _SPACES = frozenset(" \t\n\r\u3000\u00a0")
 
 
 class CompiledTokenizer(jieba.Tokenizer):
-    """jieba's tokenizer with ``get_DAG`` and ``calc`` compiled (``indexer/_jiebadag.c``).
+    """jieba's tokenizer with ``get_DAG`` and ``calc`` compiled (``indexer/text/_jiebadag.c``).
 
     Both return what jieba's Python methods return, object for object, so every jieba path
     over this tokenizer (``cut``, ``tokenize``, posseg in ``figures``) gives the same words.
@@ -129,7 +129,7 @@ def segmenter() -> jieba.Tokenizer:
             if _segmenter is None:
                 jieba.setLogLevel(logging.WARNING)
                 if _jiebadag is None:
-                    log.warning("indexer._jiebadag is not compiled (run make): jieba runs in pure Python, slower")
+                    log.warning("indexer.text._jiebadag is not compiled (run make): jieba runs in pure Python, slower")
                     tokenizer = jieba.Tokenizer()
                 else:
                     tokenizer = CompiledTokenizer()

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from whoosh import fields
 
-from indexer.analysis import bigram_analyzer, word_analyzer
+from indexer.text.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import metadata, structure
-from indexer.normalise import normalise_line, normalise_text
-from indexer.read import RawDocument, read_file, source_name
+from indexer.ingest import metadata, structure
+from indexer.ingest.read import RawDocument, read_file, source_name
+from indexer.text.normalise import normalise_line, normalise_text
+from indexer.text.places import Place, normalise_place, with_municipality_city
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,11 @@ def _title(marker_title: str, header: structure.Header, raw: RawDocument, fallba
     return _front_matter_text(raw, "html_title") or fallback
 
 
-def _front_matter_place(raw: RawDocument) -> metadata.Place | None:
+def _front_matter_place(raw: RawDocument) -> Place | None:
     for key in ("city", "城市", "place", "地区", "province", "省份"):
         value = raw.metadata.get(key)
         if isinstance(value, str) and value.strip():
-            place = metadata.normalise_place(normalise_line(value))
+            place = normalise_place(normalise_line(value))
             if place.province or place.city:
                 return place
     return None
@@ -181,11 +182,11 @@ def _doc_number(raw: RawDocument, opening: list[str], text: str) -> str:
     return metadata.find_doc_number(opening, text=text)
 
 
-def _place(raw: RawDocument, *, issuer: str, strong: list[str], text: str) -> metadata.Place:
-    return metadata.with_municipality_city(_find_place(raw, issuer=issuer, strong=strong, text=text))
+def _place(raw: RawDocument, *, issuer: str, strong: list[str], text: str) -> Place:
+    return with_municipality_city(_find_place(raw, issuer=issuer, strong=strong, text=text))
 
 
-def _find_place(raw: RawDocument, *, issuer: str, strong: list[str], text: str) -> metadata.Place:
+def _find_place(raw: RawDocument, *, issuer: str, strong: list[str], text: str) -> Place:
     hinted = _front_matter_place(raw)
     if hinted:
         return hinted

@@ -17,7 +17,7 @@ from pathlib import Path
 import charset_normalizer
 import yaml
 
-from indexer import htmltext
+from indexer.ingest import htmltext
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 MAX_FILE_BYTES = 64 * 1024 * 1024  # .docx and .pdf carry images; their text is far smaller

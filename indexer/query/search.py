@@ -33,12 +33,13 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
-from indexer import analysis, fastmatch, lexicon, metadata
-from indexer import facets as facet_sets
-from indexer.build import current_generation
-from indexer.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
-from indexer.phrase import ContiguousPhrase
-from indexer.schema import FACETS, FIGURE_FACETS, FIGURES_INDEX, SCHEMA_VERSION
+from indexer.query import facets as facet_sets
+from indexer.query import fastmatch
+from indexer.query.phrase import ContiguousPhrase
+from indexer.store.generations import current_generation, read_manifest
+from indexer.store.schema import FACETS, FIGURE_FACETS, FIGURES_INDEX, SCHEMA_VERSION
+from indexer.text import analysis, lexicon, places
+from indexer.text.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -265,7 +266,7 @@ def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[s
         Concept(
             word,
             synonyms=_synonyms_of(word),
-            variants=tuple(dict.fromkeys([*numeral_variants(word), *metadata.place_name_variants(word)])),
+            variants=tuple(dict.fromkeys([*numeral_variants(word), *places.place_name_variants(word)])),
             title_only=title_only,
             # One Chinese character cut from a longer term is a weak, costly filter (every bigram
             # it starts); the whole term as written still ranks first through the proximity phrase.
@@ -489,9 +490,9 @@ def normalise_filters(
             if not value:
                 continue
             if name == "city":
-                value = metadata.normalise_place(value).city or value
+                value = places.normalise_place(value).city or value
             elif name == "province":
-                place = metadata.normalise_place(value)
+                place = places.normalise_place(value)
                 value = place.province or value
             elif name == "year" and not re.fullmatch(r"\d{4}", value):
                 raise QueryError(f"年份应为四位数字：{value} / year must be four digits: {value}")
@@ -637,8 +638,6 @@ class Searcher:
         if generation != self._generation:
             with self._lock:
                 if generation != self._generation:
-                    from indexer.build import read_manifest
-
                     if read_manifest(generation).get("schema_version") != SCHEMA_VERSION:
                         raise FileNotFoundError(
                             f"index in {self.index_dir} has an old schema; rebuild it / 索引版本过旧，请重新构建"

@@ -49,7 +49,7 @@ from typing import Protocol
 
 import jieba.posseg
 
-from indexer.analysis import segmenter
+from indexer.text.analysis import segmenter
 
 ACTUAL = "actual"
 TARGET = "target"

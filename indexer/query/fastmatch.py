@@ -38,10 +38,10 @@ from whoosh import classify, scoring
 from whoosh import query as Q
 from whoosh.query.qcore import _NullQuery
 
-from indexer import postarrays
-from indexer.phrase import ContiguousPhrase
+from indexer.query.phrase import ContiguousPhrase
+from indexer.store import postarrays
 
-_log = logging.getLogger("indexer.fastmatch")
+_log = logging.getLogger("indexer.query.fastmatch")
 
 # Positions are below 2**32 (a passage's token count); a (document, start) pair is one int64 key.
 _SHIFT = np.int64(32)

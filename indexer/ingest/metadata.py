@@ -28,10 +28,10 @@ import datetime
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
 
-from indexer import lexicon
-from indexer.normalise import search_form
+from indexer.text import lexicon
+from indexer.text.normalise import search_form
+from indexer.text.places import Place, place_matches, place_mentions
 
 _YEAR_MIN, _YEAR_MAX = 1949, datetime.date.today().year + 1
 _DATE_PATTERNS = (
@@ -63,14 +63,6 @@ _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年(?!代)")
 _FUTURE_BEFORE = re.compile(
     r"(到|(?<!截)至|力争|计划|预计|目标|争取|展望|远景|直至|迈向|\d{4}\s*年?\s*[—\-－~～至到])\s*$"
 )
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a document is from: province and prefecture-level city (either may be empty)."""
-
-    province: str = ""
-    city: str = ""
 
 
 def _to_date(year: str, month: str, day: str) -> str | None:
@@ -245,57 +237,6 @@ def document_year(*, date: str, title: str, head: str = "", text: str = "", doc_
 # ---------------------------------------------------------------- places
 
 
-@dataclass(frozen=True)
-class _Gazetteer:
-    pattern: re.Pattern
-    places_by_name: dict[str, tuple[lexicon.Place, ...]]
-    full_names: frozenset[str]
-
-
-@functools.lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer:
-    by_name: dict[str, list[lexicon.Place]] = {}
-    full_names = set()
-    for place in lexicon.places():
-        full_names.add(place.names[0])
-        for name in place.names:
-            by_name.setdefault(name, []).append(place)
-    ambiguous = lexicon.ambiguous_place_names()
-    names = sorted(by_name, key=len, reverse=True)
-    # An everyday word that is also a short place name (安康杯, 长治久安) counts only
-    # with its suffix (安康市), so it is left out of the short forms here.
-    names = [name for name in names if name in full_names or name not in ambiguous]
-    pattern = re.compile("|".join(re.escape(name) for name in names))
-    places_by_name = {name: tuple(found) for name, found in by_name.items()}
-    return _Gazetteer(pattern, places_by_name, frozenset(full_names))
-
-
-def place_name_variants(name: str) -> list[str]:
-    """Return the other names of the place a whole word names (三明市 → 三明; 延边 → 延边朝鲜族自治州, 延边州)."""
-    gazetteer = _gazetteer()
-    ambiguous = lexicon.ambiguous_place_names()
-    variants: list[str] = []
-    for place in gazetteer.places_by_name.get(name, ()):
-        variants.extend(other for other in place.names if other != name and other not in ambiguous)
-    return list(dict.fromkeys(variants))
-
-
-def _resolve(name: str) -> lexicon.Place:
-    """Return the place a matched gazetteer name stands for (吉林 the province, 吉林市 the city)."""
-    candidates = _gazetteer().places_by_name[name]
-    if len(candidates) > 1:
-        exact = [place for place in candidates if place.names[0] == name]
-        provinces = [place for place in candidates if not place.city]
-        current = [place for place in candidates if place.status != "former"]
-        candidates = exact or provinces or current or candidates
-    return candidates[0]
-
-
-def place_mentions(text: str) -> list[lexicon.Place]:
-    """Return the gazetteer places named in text, in order (leftmost-longest)."""
-    return [_resolve(match.group()) for match in _gazetteer().pattern.finditer(text)]
-
-
 _PROVINCIAL_BODY = re.compile(r"(省直|省总工会|省委|省人民政府|省政府|自治区总工会|全省|省长|自治区主席)")
 _CITY_BODY = re.compile(r"(市总工会|市委|市人民政府|市政府|全市|州总工会|盟总工会|市长|州长)")
 _ISSUER_SUFFIX = re.compile(
@@ -331,10 +272,9 @@ def find_place(*, strong: list[str], body: str, hinted: Place | None = None) -> 
     for line in strong:
         for place in place_mentions(line):
             add(place, 10, is_strong=True)
-    gazetteer = _gazetteer()
-    for match in gazetteer.pattern.finditer(body):
+    for place, match in place_matches(body):
         issuer = _ISSUER_SUFFIX.match(body, match.end())
-        add(_resolve(match.group()), 3 if issuer else 1, is_strong=False)
+        add(place, 3 if issuer else 1, is_strong=False)
     head = " ".join(strong)
     provincial = bool(_PROVINCIAL_BODY.search(head)) and not _CITY_BODY.search(head)
     # A province named up front with no city beside it is a provincial document:
@@ -358,31 +298,6 @@ def find_place(*, strong: list[str], body: str, hinted: Place | None = None) -> 
         if strong_province and score >= 10 or score >= 3 and score / total >= 0.5:
             return Place(best, "")
     return Place()
-
-
-def with_municipality_city(place: Place) -> Place:
-    """Give a municipality's document its city too (北京市 is province and city), so either filter finds it."""
-    if place.province and not place.city:
-        municipal = any(row.city == place.province for row in lexicon.places() if row.province == place.province)
-        if municipal:
-            return Place(place.province, place.province)
-    return place
-
-
-def normalise_place(value: str) -> Place:
-    """Return the Place a free-text place name (山东, 临沂市, 延边州) stands for."""
-    value = value.strip()
-    exact = _gazetteer().places_by_name.get(value)
-    if exact:
-        # A whole value names a place even when the name is an everyday word (city: 安康).
-        provinces = [place for place in exact if not place.city]
-        place = (provinces or [p for p in exact if p.status != "former"] or list(exact))[0]
-        return Place(place.province, place.city)
-    found = place_mentions(value)
-    if not found:
-        return Place()
-    place = found[0]
-    return Place(place.province, place.city)
 
 
 # ---------------------------------------------------------------- type and topics

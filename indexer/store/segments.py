@@ -32,8 +32,8 @@ from whoosh.system import _INT_SIZE, emptybytes, pack_int, pack_long, pack_ushor
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.util.numlists import delta_encode
 
-from indexer import postarrays
-from indexer.analysis import _SpanTokenizer
+from indexer.store import postarrays
+from indexer.text.analysis import _SpanTokenizer
 
 # Values whose ``field.index`` result is kept per segment: hashable, and equal only when indexed alike
 # (not floats: 0.0 == -0.0).

@@ -30,7 +30,6 @@ import queue as queue_module
 import shutil
 import time
 import traceback
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,11 +38,24 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
-from indexer import duplicates, postarrays
-from indexer.documents import Document, load_documents
-from indexer.figures import figures_by_passage
-from indexer.read import SUPPORTED_SUFFIXES, ReadError, source_name
-from indexer.schema import (
+from indexer.ingest import duplicates
+from indexer.ingest.documents import Document, load_documents
+from indexer.ingest.figures import figures_by_passage
+from indexer.ingest.read import SUPPORTED_SUFFIXES, ReadError, source_name
+from indexer.store import postarrays
+from indexer.store.generations import (
+    DOCS_DIR,
+    DUPLICATES,
+    MANIFEST,
+    current_generation,
+    link_or_copy,
+    new_generation_name,
+    read_manifest,
+    remove_old_generations,
+    swap_current,
+    write_text,
+)
+from indexer.store.schema import (
     ARRAY_FIELDS,
     ARRAY_ONLY_FIELDS,
     FIGURE_ARRAY_FIELDS,
@@ -53,14 +65,8 @@ from indexer.schema import (
     make_figure_schema,
     make_schema,
 )
-from indexer.segments import SegmentBuilder
+from indexer.store.segments import SegmentBuilder
 
-CURRENT = "current"
-MANIFEST = "manifest.json"
-DUPLICATES = "duplicates.json"
-DOCS_DIR = "docs"
-_KEEP_OLD_GENERATIONS = 2
-_PARTIAL_GENERATION_AGE = 600  # seconds
 # Both cores read and index (jieba and our segment writer are pure Python: processes, not threads);
 # below a few MB one process is quicker than starting two.
 _WORKERS = 2
@@ -112,20 +118,6 @@ class BuildSummary:
             "up_to_date": self.up_to_date,
             "full_rebuild": self.full_rebuild,
         }
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """Return the folder of the index generation in use, or None."""
-    link = Path(index_dir) / CURRENT
-    if not link.is_symlink() and not link.is_dir():
-        return None
-    target = link.resolve()
-    return target if (target / MANIFEST).is_file() else None
-
-
-def read_manifest(generation: Path) -> dict:
-    """Return the manifest of an index generation."""
-    return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
 
 
 def scan(documents_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -308,7 +300,7 @@ def _index_files(
                 figures.add(row)
                 figure_count += 1
             record_path = generation / DOCS_DIR / f"{document.doc_id}.json"
-            _write_text(record_path, json.dumps(_document_record(document), ensure_ascii=False))
+            write_text(record_path, json.dumps(_document_record(document), ensure_ascii=False))
         files[source] = {
             "sha1": hashes[source],
             "documents": [document.doc_id for document in documents],
@@ -478,51 +470,6 @@ def _document_record(document: Document) -> dict:
     return record
 
 
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError:  # another file system, or links not allowed
-        shutil.copy2(source, destination)
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write a file of a generation by atomic replacement (it may be a hard link shared with the previous one)."""
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _new_generation_name() -> str:
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S")
-    return f"gen-{stamp}-{uuid.uuid4().hex[:6]}"
-
-
-def _swap_current(index_dir: Path, generation: Path) -> None:
-    temporary = index_dir / f".current-{uuid.uuid4().hex}"
-    os.symlink(generation.name, temporary)
-    os.replace(temporary, index_dir / CURRENT)
-
-
-def _remove_old_generations(index_dir: Path, keep: Path) -> None:
-    """Keep the newest complete generations for readers still on them; drop the rest.
-
-    A folder without a manifest is what a killed build left behind; it is removed once it is
-    old enough not to be another build still running.
-    """
-    now = time.time()
-    complete, partial = [], []
-    for path in index_dir.glob("gen-*"):
-        if path.is_dir() and path != keep:
-            (complete if (path / MANIFEST).is_file() else partial).append(path)
-    complete.sort(key=lambda path: path.stat().st_mtime, reverse=True)
-    stale = [path for path in partial if now - path.stat().st_mtime > _PARTIAL_GENERATION_AGE]
-    for old in complete[_KEEP_OLD_GENERATIONS:] + stale:
-        shutil.rmtree(old, ignore_errors=True)
-    for link in index_dir.glob(".current-*"):
-        if link.is_symlink() and now - link.lstat().st_mtime > _PARTIAL_GENERATION_AGE:
-            link.unlink(missing_ok=True)
-
-
 def build(
     documents_dir: Path,
     index_dir: Path,
@@ -570,11 +517,11 @@ def build(
         summary.seconds = time.perf_counter() - started
         return summary
 
-    generation = index_dir / _new_generation_name()
+    generation = index_dir / new_generation_name()
     if reusable:
         # Hard links, not copies: Whoosh never rewrites a segment file, and everything a build rewrites
         # here is replaced (new inode), so the previous generation stays intact for its readers.
-        shutil.copytree(previous, generation, copy_function=_link_or_copy, ignore=shutil.ignore_patterns("*WRITELOCK"))
+        shutil.copytree(previous, generation, copy_function=link_or_copy, ignore=shutil.ignore_patterns("*WRITELOCK"))
         ix = whoosh_index.open_dir(str(generation))
         figures_ix = whoosh_index.open_dir(str(generation), indexname=FIGURES_INDEX)
     else:
@@ -633,10 +580,10 @@ def build(
         "files": new_files,
         "skipped_files": sorted(skipped),
     }
-    _write_text(generation / MANIFEST, json.dumps(manifest, ensure_ascii=False))
+    write_text(generation / MANIFEST, json.dumps(manifest, ensure_ascii=False))
     write_duplicates(generation, new_files)
-    _swap_current(index_dir, generation)
-    _remove_old_generations(index_dir, generation)
+    swap_current(index_dir, generation)
+    remove_old_generations(index_dir, generation)
 
     summary.index_path = str(generation)
     summary.files_unchanged = len(unchanged)
@@ -656,7 +603,7 @@ def write_duplicates(generation: Path, files: dict) -> dict[str, list[str]]:
             # The canonical copy: a dated one first (its metadata is richer), then the longest.
             ranks[doc_id] = (entry.get("dated", {}).get(doc_id, False), length)
     groups = duplicates.group(sketches, ranks)
-    _write_text(generation / DUPLICATES, json.dumps({"groups": groups}, ensure_ascii=False))
+    write_text(generation / DUPLICATES, json.dumps({"groups": groups}, ensure_ascii=False))
     return groups
 
 

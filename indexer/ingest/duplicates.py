@@ -11,7 +11,7 @@ import re
 import zlib
 from collections import defaultdict
 
-from indexer.normalise import search_form
+from indexer.text.normalise import search_form
 
 SKETCH_SIZE = 256
 MIN_SENTENCE_CHARS = 8
