@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.speed import QUERIES, machine  # noqa: E402
 from indexer.query import fastmatch  # noqa: E402
-from indexer.query.search import Searcher, parse_query  # noqa: E402
+from indexer.query.searcher import Searcher, parse_query  # noqa: E402
 from indexer.store.generations import current_generation, read_manifest  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indexer.query.search import Searcher  # noqa: E402
+from indexer.query.searcher import Searcher  # noqa: E402
 from indexer.store.build import build  # noqa: E402
 
 _FILTER_NAMES = {"city": "city", "province": "province", "year": "year", "topic": "topic", "type": "doc_type"}

@@ -8,9 +8,6 @@ import json
 import sys
 from pathlib import Path
 
-from indexer.ingest.read import ReadError
-from indexer.store.build import build
-
 DEFAULT_DOCUMENTS = Path("documents")
 DEFAULT_INDEX = Path("index")
 
@@ -40,6 +37,8 @@ class ProgressBar:
 
 
 def _command_build(args) -> int:
+    from indexer.store.build import build
+
     try:
         summary = build(args.documents, args.index, force=args.force, progress=ProgressBar(), reference=args.reference)
     except FileNotFoundError as error:
@@ -70,9 +69,9 @@ def _command_build(args) -> int:
     return 0
 
 
-def _filters(args, names: dict[str, str]) -> dict[str, list[str]]:
-    """Return the filters given on the command line: filter name → values (option name in ``names``)."""
-    return {name: getattr(args, option) for name, option in names.items() if getattr(args, option)}
+def _filters(args, parameters: dict[str, str]) -> dict[str, list[str]]:
+    """Return the filters given on the command line: field → values (``parameters``: option → field)."""
+    return {field: getattr(args, option) for option, field in parameters.items() if getattr(args, option)}
 
 
 def _run_query(run, query_error: type[Exception]):
@@ -90,11 +89,11 @@ def _print_json(result) -> int:
 
 
 def _command_search(args) -> int:
-    from indexer.query.search import QueryError, Searcher
+    from indexer.query.filters import PASSAGE_FILTERS
+    from indexer.query.parse import QueryError
+    from indexer.query.searcher import Searcher
 
-    filters = _filters(
-        args, {"year": "year", "city": "city", "province": "province", "topic": "topic", "doc_type": "type"}
-    )
+    filters = _filters(args, PASSAGE_FILTERS)
     result = _run_query(
         lambda: Searcher(args.index).search(args.query, filters=filters, page=args.page, per_page=args.per_page),
         QueryError,
@@ -116,13 +115,14 @@ def _command_search(args) -> int:
 
 
 def _command_figures(args) -> int:
-    from indexer.query.figure_search import search_figures
-    from indexer.query.search import QueryError, Searcher
+    from indexer.query.filters import FIGURE_FILTERS
+    from indexer.query.parse import QueryError
+    from indexer.query.searcher import Searcher
 
-    filters = _filters(args, {"year": "year", "city": "city", "province": "province", "kind": "kind"})
+    filters = _filters(args, FIGURE_FILTERS)
     result = _run_query(
-        lambda: search_figures(
-            Searcher(args.index), args.query, filters=filters, page=args.page, per_page=args.per_page, sort=args.sort
+        lambda: Searcher(args.index).figures(
+            args.query, filters=filters, page=args.page, per_page=args.per_page, sort=args.sort
         ),
         QueryError,
     )
@@ -141,6 +141,7 @@ def _command_figures(args) -> int:
 
 def _command_inspect(args) -> int:
     from indexer.ingest.documents import load_documents
+    from indexer.ingest.read import ReadError
     from indexer.store.build import scan
 
     status = 0
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     search_parser = commands.add_parser("search", help="search the index / 检索")
     search_parser.add_argument("query")
     search_parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    for name in ("year", "city", "province", "topic", "type"):
+    for name in ("year", "city", "province", "topic", "type"):  # the parameters of PASSAGE_FILTERS
         search_parser.add_argument(f"--{name}", action="append", default=[])
     search_parser.add_argument("--page", type=int, default=1)
     search_parser.add_argument("--per-page", type=int, default=10)
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     figures_parser = commands.add_parser("figures", help="look up figures and targets / 查指标")
     figures_parser.add_argument("query")
     figures_parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    for name in ("year", "city", "province", "kind"):
+    for name in ("year", "city", "province", "kind", "unit"):  # the parameters of FIGURE_FILTERS
         figures_parser.add_argument(f"--{name}", action="append", default=[])
     figures_parser.add_argument("--sort", default="relevance", choices=("relevance", "value", "year", "place"))
     figures_parser.add_argument("--page", type=int, default=1)

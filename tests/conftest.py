@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.query.search import Searcher
+from indexer.query.searcher import Searcher
 from indexer.store.build import build
 
 ROOT = Path(__file__).resolve().parent.parent

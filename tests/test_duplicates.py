@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.ingest.duplicates import group, near_duplicates, sketch
-from indexer.query.search import Searcher
+from indexer.query.searcher import Searcher
 from indexer.store.build import build
 from webapp import create_app
 
@@ -72,7 +72,7 @@ def test_results_never_show_the_same_text_twice(tmp_path: Path):
     texts = [hit.text for hit in result.hits]
     assert len(texts) == len(set(texts))
     canonical = result.hits[0].doc_id
-    assert len(searcher.copies_of(canonical)[1]) == 2
+    assert len(searcher.handle().copies_of(canonical)[1]) == 2
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
     page = client.get(f"/doc/{canonical}").get_data(as_text=True)
     assert page.count("report") >= 3 and "副本" in page

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from indexer.query.phrase import ContiguousPhrase
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
 from indexer.query import fastmatch, figure_search
 from indexer.query.figure_search import SORTS, search_figures
-from indexer.query.phrase import ContiguousPhrase
-from indexer.query.search import Searcher, parse_query
+from indexer.query.searcher import Searcher, parse_query
 from indexer.store import postarrays
 from indexer.store.build import build
 from indexer.store.generations import current_generation

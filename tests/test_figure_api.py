@@ -9,7 +9,6 @@ import pytest
 from openpyxl import load_workbook
 
 from indexer.__main__ import main as indexer_main
-from indexer.query.figure_search import search_figures
 from webapp import create_app
 from webapp.figure_views import compare
 
@@ -45,17 +44,17 @@ def test_api_figures_finds_a_rate_with_its_sentence_and_source(client):
 
 
 def test_figures_filters_kind_and_place(designed_searcher):
-    targets = search_figures(designed_searcher, "驿站", filters={"kind": ["target"]})
+    targets = designed_searcher.figures("驿站", filters={"kind": ["target"]})
     assert targets.total >= 1 and {hit.kind for hit in targets.hits} == {"target"}
     assert {hit.value for hit in targets.hits} >= {50.0}
-    nothing = search_figures(designed_searcher, "建会率", filters={"province": ["辽宁"]})
+    nothing = designed_searcher.figures("建会率", filters={"province": ["辽宁"]})
     assert nothing.total == 0
 
 
 def test_money_keeps_its_unit_and_counts_are_expanded(designed_searcher):
-    money = search_figures(designed_searcher, "慰问金").hits[0]
+    money = designed_searcher.figures("慰问金").hits[0]
     assert (money.value, money.unit) == (180.0, "万元")
-    people = search_figures(designed_searcher, "覆盖职工").hits[0]
+    people = designed_searcher.figures("覆盖职工").hits[0]
     assert (people.value, people.unit) == (526000.0, "人")
 
 
@@ -84,7 +83,7 @@ def test_figure_exports(client):
 
 
 def test_comparison_needs_two_values_of_one_indicator(designed_searcher):
-    hits = list(search_figures(designed_searcher, "慰问", per_page=100).hits)
+    hits = list(designed_searcher.figures("慰问", per_page=100).hits)
     chart = compare(hits)
     if chart is not None:
         assert len(chart.bars) >= 2 and len({(bar.label, bar.value) for bar in chart.bars}) == len(chart.bars)
@@ -98,7 +97,7 @@ def test_cli_figures_json(designed_index, capsys):
 
 
 def test_figures_sorted_by_value_come_largest_first(seed_searcher):
-    result = search_figures(seed_searcher, "职工", sort="value", per_page=50)
+    result = seed_searcher.figures("职工", sort="value", per_page=50)
     values = [hit.value for hit in result.hits]
     assert len(values) > 10 and len(set(values)) > 5
     assert values == sorted(values, reverse=True)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.query.search import QueryError, parse_query
+from indexer.query.parse import QueryError, parse_query
 from webapp import create_app
 
 FAST = int(os.environ.get("HOSTILE_EXAMPLES", "150"))

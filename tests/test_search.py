@@ -8,17 +8,11 @@ import numpy as np
 import pytest
 from whoosh import query as Q
 
-from indexer.query.search import (
-    RELATED_TERMS,
-    Concept,
-    MatchCache,
-    QueryError,
-    Searcher,
-    highlight,
-    match_spans,
-    parse_query,
-    snippet,
-)
+from indexer.query.cache import MatchCache
+from indexer.query.highlight import highlight, match_spans, snippet
+from indexer.query.parse import Concept, QueryError, parse_query
+from indexer.query.passages import RELATED_TERMS
+from indexer.query.searcher import Searcher
 from indexer.store.build import build
 
 
@@ -225,10 +219,11 @@ def _page(result) -> tuple:
 
 
 def test_repeated_query_with_other_filters_and_pages_reuses_the_scoring(seed_index):
-    cached, fresh = Searcher(seed_index), Searcher(seed_index)
+    cached, fresh = Searcher(seed_index), Searcher(seed_index, cache_items=0)  # fresh: scored from the index
     try:
         first = cached.search("职工 工资")
-        assert cached.matches.misses == 1 and cached.matches.hits == 0
+        matches = cached.handle().matches
+        assert matches.misses == 1 and matches.hits == 0
         variations = [
             {"query": "职工 工资"},
             {"query": "职工 工资", "filters": {"city": ["滨州"]}},
@@ -238,9 +233,8 @@ def test_repeated_query_with_other_filters_and_pages_reuses_the_scoring(seed_ind
         for variation in variations:
             query = variation.pop("query")
             again = cached.search(query, **variation)
-            fresh.matches = MatchCache()  # nothing cached: scored from the index
             assert _page(again) == _page(fresh.search(query, **variation))
-        assert cached.matches.hits == len(variations) and cached.matches.misses == 1
+        assert matches.hits == len(variations) and matches.misses == 1
         assert _page(cached.search("职工 工资")) == _page(first) and first.total > 5
     finally:
         cached.close()
@@ -274,7 +268,7 @@ def test_a_new_generation_starts_with_an_empty_match_cache(designed_docs, tmp_pa
         (designed_docs / "more.txt").write_text("滨州市总工会开展劳动竞赛活动。\n", encoding="utf-8")
         build(designed_docs, tmp_path / "index")
         assert searcher.search("劳动竞赛").total == 2
-        assert searcher.matches.hits == 0
+        assert searcher.handle().matches.hits == 0
     finally:
         searcher.close()
 
@@ -286,13 +280,14 @@ def test_related_passages_come_from_other_documents_as_whoosh_ranks_them(referen
     doc_ids = [passage.doc_id for passage in related]
     assert related and hit.doc_id not in doc_ids and len(set(doc_ids)) == len(doc_ids)
     # The same more-like-this query through Whoosh's own matchers: the best passage of each other document.
-    whoosh_searcher = seed_searcher.searcher()
+    whoosh_searcher = seed_searcher.handle().searcher()
     key_terms = whoosh_searcher.key_terms_from_text("text", hit.text, numterms=RELATED_TERMS)
     query = Q.AndNot(
         Q.Or([Q.Term("text", term) for term, _ in key_terms if len(term) > 1]), Q.Term("doc_id", hit.doc_id)
     )
     expected, seen = [], set()
-    for result in whoosh_searcher.search(query, mask=seed_searcher.copies_mask(), limit=None):
+    copies = [Q.Term("doc_id", copy) for group in seed_searcher.handle().duplicates.values() for copy in group]
+    for result in whoosh_searcher.search(query, mask=Q.Or(copies) if copies else None, limit=None):
         if result["doc_id"] not in seen:
             seen.add(result["doc_id"])
             expected.append((result["doc_id"], round(result.score, 6)))
@@ -302,16 +297,14 @@ def test_related_passages_come_from_other_documents_as_whoosh_ranks_them(referen
 def test_warm_loads_what_every_search_shares(designed_index):
     searcher = Searcher(designed_index)
     try:
-        searcher.warm()
-        loaded = (
-            searcher._postings,
-            searcher._arrays,
-            searcher._copy_docnums,
-            searcher._figure_tools,
-            searcher._figure_values,
-        )
-        assert all(value is not None and value[0] == searcher.generation for value in loaded)
-        assert searcher._arrays[1].complete and searcher._figure_tools[1][0].complete
-        assert searcher.search("劳动竞赛").total == 1
+        handle = searcher.handle()
+        handle.warm()
+        # Loaded once, kept on the handle (cached properties), before any search asks for them.
+        shared = {"facet_postings", "arrays", "copies", "figure_arrays", "figure_facets", "figure_value_places"}
+        assert shared <= set(vars(handle))
+        assert handle.arrays.complete and handle.figure_arrays.complete
+        before = {name: vars(handle)[name] for name in shared}
+        assert searcher.search("劳动竞赛").total == 1 and searcher.figures("建会率").total >= 1
+        assert all(vars(handle)[name] is value for name, value in before.items())  # nothing loaded again
     finally:
         searcher.close()

@@ -10,7 +10,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from indexer.ingest.documents import load_documents
-from indexer.query.search import Searcher
+from indexer.query.searcher import Searcher
 from indexer.store import build as build_module
 from indexer.store.build import build, figure_fields, passage_fields
 from indexer.store.generations import current_generation

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from indexer.query.search import FacetValue, Hit, SearchResult
+from indexer.query.results import FacetValue, Hit, SearchResult
 from webapp import export, presenters, urls
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
-from indexer.query.search import MATCH_CACHE_ITEMS, Searcher
+from indexer.query.cache import MATCH_CACHE_ITEMS
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,12 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
-    app.extensions["searcher"] = Searcher(
-        Path(app.config["INDEX_DIR"]), cache_items=max(0, int(app.config["MATCH_CACHE_ITEMS"]))
-    )
+    from webapp import errors, figure_views, handles, views
 
-    from webapp import errors, figure_views, views
-
+    handles.init_app(app)
     errors.init_app(app)
     views.init_app(app)
     figure_views.init_app(app)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import waitress
 
-from indexer.query.search import MATCH_CACHE_ITEMS
+from indexer.query.cache import MATCH_CACHE_ITEMS
 from indexer.text.analysis import segmenter
 from webapp import create_app
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     # Open the index and load what every search shares (facets, postings arrays, figures) before the
     # first request, and jieba's dictionaries once, not on a user's request.
-    app.extensions["searcher"].warm()
+    app.extensions["index"].handle().warm()
     segmenter()
     logging.getLogger("webapp").info("index loaded in %.1f s", time.perf_counter() - started)
     logging.getLogger("webapp").info("serving %s on http://%s:%d", args.index, args.host, args.port)

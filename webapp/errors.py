@@ -7,7 +7,7 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.query.search import QueryError
+from indexer.query.parse import QueryError
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import Workbook
 
-from indexer.query.search import Hit
+from indexer.query.results import Hit
 
 COLUMNS = ("标题", "文种", "省份", "城市", "年份", "日期", "主题", "章节", "段落", "来源文件", "链接")
 MAX_ROWS = 1000

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import Response, abort, jsonify, render_template, request, url_for
 
-from indexer.query.figure_search import FILTERS, SORTS, FigureHit, search_figures
-from indexer.query.search import MAX_PAGE, MAX_PER_PAGE, QueryError, highlight
+from indexer.query.figure_search import SORTS, FigureHit, search_figures
+from indexer.query.filters import FIGURE_FILTERS, MAX_PAGE, MAX_PER_PAGE
+from indexer.query.highlight import highlight
+from indexer.query.parse import QueryError
 from webapp import export, urls
+from webapp.handles import handle
 from webapp.params import integer
 
 KIND_LABELS = {"actual": "实际", "target": "目标"}
@@ -19,7 +22,7 @@ CHART_LIMIT = 200
 
 def figure_params(args) -> dict:
     """Return the keyword arguments of search_figures from query-string arguments."""
-    filters = {name: [value for value in args.getlist(name) if value.strip()][:20] for name in FILTERS}
+    filters = {name: [value for value in args.getlist(name) if value.strip()][:20] for name in FIGURE_FILTERS}
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise QueryError("排序方式应为 relevance、value、year 或 place / sort must be relevance, value, year or place")
@@ -30,10 +33,6 @@ def figure_params(args) -> dict:
         "per_page": integer(args, "per_page", default=20, low=1, high=MAX_PER_PAGE),
         "sort": sort,
     }
-
-
-def _searcher():
-    return current_app.extensions["searcher"]
 
 
 def passage_link(hit: FigureHit) -> str:
@@ -118,7 +117,7 @@ def compare(hits: list[FigureHit], *, width: float = 420.0) -> Comparison | None
 
 def api_figures():
     """Return one page of figures as JSON."""
-    result = search_figures(_searcher(), **figure_params(request.args))
+    result = search_figures(handle(), **figure_params(request.args))
     return jsonify(result.as_dict())
 
 
@@ -128,8 +127,8 @@ def figures_page():
     pairs = [(name, value) for name in FIGURE_STATE for value in request.args.getlist(name) if value]
     result = comparison = None
     if params["query"].strip() or params["filters"]:
-        result = search_figures(_searcher(), **params)
-        everything = search_figures(_searcher(), **{**params, "page": 1, "per_page": CHART_LIMIT})
+        result = search_figures(handle(), **params)
+        everything = search_figures(handle(), **{**params, "page": 1, "per_page": CHART_LIMIT})
         comparison = compare(list(everything.hits))
     sort_urls = {
         sort: urls.build_url("/figures", urls.replace(urls.without(pairs, "page"), "sort", sort)) for sort in SORTS
@@ -173,7 +172,7 @@ def export_figures(fmt: str):
         abort(400)
     hits: list[FigureHit] = []
     for page in range(1, export.MAX_ROWS // 100 + 1):
-        result = search_figures(_searcher(), **{**params, "page": page, "per_page": 100})
+        result = search_figures(handle(), **{**params, "page": page, "per_page": 100})
         hits.extend(result.hits)
         if page * 100 >= result.total:
             break

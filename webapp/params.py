@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from indexer.query.search import MAX_PAGE, MAX_PER_PAGE, QueryError
+from indexer.query.filters import MAX_PAGE, MAX_PER_PAGE
+from indexer.query.parse import QueryError
 
 FILTER_PARAMS = {"year": "year", "province": "province", "city": "city", "topic": "topic", "type": "doc_type"}
 SORTS = ("relevance", "date")

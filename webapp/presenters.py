@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.query.search import SearchResult
+from indexer.query.results import SearchResult
 from webapp import urls
 
 FACET_LABELS = {"year": "年份", "province": "省份", "city": "城市", "topic": "主题", "doc_type": "文种"}

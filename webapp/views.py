@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import Response, abort, jsonify, render_template, request, url_for
 
-from indexer.query.search import cite, highlight, match_spans, parse_query
+from indexer.query.highlight import highlight, match_spans
+from indexer.query.parse import parse_query
+from indexer.query.passages import related_passages, search_passages
+from indexer.query.results import cite
 from webapp import export, presenters, urls
+from webapp.handles import handle
 from webapp.params import search_params
 
 SECURITY_HEADERS = {
@@ -19,10 +23,6 @@ SECURITY_HEADERS = {
 }
 
 
-def _searcher():
-    return current_app.extensions["searcher"]
-
-
 def passage_url(hit, query: str) -> str:
     """Return the link to a passage inside its document page, with the query to highlight."""
     base = url_for("document_page", doc_id=hit.doc_id)
@@ -32,7 +32,7 @@ def passage_url(hit, query: str) -> str:
 
 def api_search():
     """Return one page of passages with facets as JSON."""
-    result = _searcher().search(**search_params(request.args))
+    result = search_passages(handle(), **search_params(request.args))
     return jsonify(result.as_dict())
 
 
@@ -42,7 +42,7 @@ def index_page():
     pairs = urls.state_pairs(request.args)
     context = {"params": params, "result": None, "pairs": pairs}
     if params["query"].strip() or params["filters"]:
-        result = _searcher().search(**params)
+        result = search_passages(handle(), **params)
         context.update(
             result=result,
             facets=presenters.facet_boxes(result, pairs),
@@ -62,8 +62,8 @@ def index_page():
 
 def document_page(doc_id: str):
     """Render one document: metadata, whole text with hits highlighted, related passages of other documents."""
-    searcher = _searcher()
-    record = searcher.document(doc_id)
+    index = handle()
+    record = index.document(doc_id)
     if record is None:
         abort(404)
     query = request.args.get("q", "")[:500]
@@ -92,9 +92,9 @@ def document_page(doc_id: str):
     for span in record["passage_spans"]:
         if span["ordinal"] == (target if target is not None else (first_hit or {}).get("ordinal", 0)):
             anchor_text = text[span["start"] : span["start"] + span["length"]]
-    related = searcher.related(anchor_text or text[:2000], exclude_doc_id=doc_id) if text else []
-    canonical, copies = searcher.copies_of(doc_id)
-    same_text = [searcher.document(other) for other in [canonical, *copies] if other != doc_id]
+    related = related_passages(index, anchor_text or text[:2000], exclude_doc_id=doc_id) if text else []
+    canonical, copies = index.copies_of(doc_id)
+    same_text = [index.document(other) for other in [canonical, *copies] if other != doc_id]
     return render_template(
         "document.html",
         record=record,
@@ -115,7 +115,7 @@ def export_results(fmt: str):
         abort(400)
     hits = []
     for page in range(1, export.MAX_ROWS // 100 + 1):
-        result = _searcher().search(**{**params, "page": page, "per_page": 100, "per_document": None})
+        result = search_passages(handle(), **{**params, "page": page, "per_page": 100, "per_document": None})
         hits.extend(result.hits)
         if len(result.hits) < 100:
             break

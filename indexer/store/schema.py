@@ -51,8 +51,8 @@ def make_schema() -> fields.Schema:
         # shown (no re-tokenising), so character offsets in the postings would only cost time and space.
         text=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True),
         grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True),
-        head=fields.TEXT(analyzer=word_analyzer(), phrase=True, field_boost=2.0),
-        head_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=2.0),
+        head=fields.TEXT(analyzer=word_analyzer(), phrase=True),
+        head_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True),
     )
 
 
@@ -82,8 +82,8 @@ def make_figure_schema() -> fields.Schema:
         # No column (Whoosh cannot write float columns): sorted through the index terms. No range
         # queries either, so one term per value (shift_step=0), not sixteen precision tiers.
         value=fields.NUMERIC(float, stored=True, shift_step=0),
-        indicator=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True, field_boost=3.0),
-        indicator_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True, field_boost=3.0),
+        indicator=fields.TEXT(analyzer=word_analyzer(), stored=True, phrase=True),
+        indicator_grams=fields.TEXT(analyzer=bigram_analyzer(), phrase=True),
         # Where the figure comes from (title, place, year), in the word channel: 滨州 建会率 matches.
         # The sentence itself is only stored: indexing it per figure repeated every sentence's
         # postings for each of its figures and made the figures index cost more than the passages.

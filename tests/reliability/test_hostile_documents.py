@@ -99,7 +99,7 @@ def test_build_over_hostile_files(tmp_path: Path):
     peak_mb = int(result.stderr.strip().splitlines()[-1]) / 1024
     assert peak_mb < 600, f"build used {peak_mb:.0f} MB"
 
-    from indexer.query.search import Searcher
+    from indexer.query.searcher import Searcher
 
     searcher = Searcher(tmp_path / "index")
     for marker in ("GOODFILE", "DEEPNEST", "XSSPAGE", "ODDNAME", "GBKNAME"):

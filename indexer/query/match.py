@@ -9,7 +9,7 @@ posting lists at once, segment by segment, from the arrays ``postarrays`` writes
 - ``Prefix``: the OR of the segment's terms with the prefix, as Whoosh scores it: the sum of their
   scores times the boost, or (a segment of up to 5 000 documents unless two terms, or 1 024 terms and
   more) 1 where any matches;
-- ``ContiguousPhrase`` (slop 1): documents holding every word, then positions shifted by each word's
+- ``Phrase`` (slop 1): documents holding every word, then positions shifted by each word's
   offset and intersected; scored as the sum of its words' scores, times its boost (as Whoosh's
   intersection matcher under ``SpanNear2`` does);
 - ``Or`` sums the scores of the parts that match; ``And`` keeps documents all parts match and sums;
@@ -34,14 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import classify, scoring
+from whoosh import classify
 from whoosh import query as Q
 from whoosh.query.qcore import _NullQuery
 
-from indexer.query.phrase import ContiguousPhrase
+from indexer.query import scoring
 from indexer.store import postarrays
 
-_log = logging.getLogger("indexer.query.fastmatch")
+_log = logging.getLogger("indexer.query.match")
 
 # Positions are below 2**32 (a passage's token count); a (document, start) pair is one int64 key.
 _SHIFT = np.int64(32)
@@ -102,7 +102,7 @@ class FastMatcher:
         self._needs_current = needs_current
         self.segments = arrays.segments
         weighting = whoosh_searcher.weighting
-        self.complete = arrays.complete and type(weighting) is scoring.BM25F
+        self.complete = arrays.complete and isinstance(weighting, scoring.ChannelBM25F)
         self._weighting = weighting
         self._stats: dict[tuple[str, str], tuple[float, float]] = {}
         self._memo: dict[tuple, object] = {}  # one query's terms, phrases, prefixes and term counts
@@ -165,65 +165,54 @@ class FastMatcher:
             return _EMPTY
         if kind is Q.Term:
             return self._term(node.fieldname, node.text, node.boost, segment)
-        if kind is ContiguousPhrase:
+        if kind is Q.Phrase:
             return self._phrase(node, segment)
         if kind is Q.Prefix and node.text:
             return self._prefix(node, segment)
         if kind is Q.Or and (node.scale or node.minmatch):
             raise Unsupported("OR with a minimum match or coordination scale")
-        if kind in (Q.Or, Q.And) and node.boost == 1.0:
+        if kind in (Q.Or, Q.And, Q.AndMaybe, Q.AndNot):
+            docs, values = self._compound(node, segment)
+            return docs, values * node.boost if node.boost != 1.0 else values
+        raise Unsupported(f"{kind.__name__} query")
+
+    def _compound(self, node, segment: _Segment) -> tuple[np.ndarray, np.ndarray]:
+        """OR adds the scores of the parts that match; AND keeps what all match and adds; AND-MAYBE adds
+        the optional part's score where it matches; AND-NOT drops what the second part matches."""
+        kind = type(node)
+        if kind in (Q.Or, Q.And):
             parts = [self._evaluate(sub, segment) for sub in node.subqueries]
             if not parts:
                 return _EMPTY
             return _union(parts, segment.postings.doc_count) if kind is Q.Or else _intersection(parts)
-        if kind is Q.AndMaybe and node.boost == 1.0:
-            docs, values = self._evaluate(node.a, segment)
-            if docs.size:
-                extra_docs, extra = self._evaluate(node.b, segment)
-                _, mine, theirs = np.intersect1d(docs, extra_docs, assume_unique=True, return_indices=True)
-                values = values.copy()
-                values[mine] += extra[theirs]
+        docs, values = self._evaluate(node.a, segment)
+        if not docs.size:
             return docs, values
-        if kind is Q.AndNot and node.boost == 1.0:
-            docs, values = self._evaluate(node.a, segment)
-            if docs.size:
-                gone, _ = self._evaluate(node.b, segment)
-                keep = ~np.isin(docs, gone, assume_unique=True)
-                docs, values = docs[keep], values[keep]
+        other_docs, other = self._evaluate(node.b, segment)
+        if kind is Q.AndMaybe:
+            _, mine, theirs = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
+            values = values.copy()
+            values[mine] += other[theirs]
             return docs, values
-        raise Unsupported(f"{kind.__name__} query")
+        keep = ~np.isin(docs, other_docs, assume_unique=True)
+        return docs[keep], values[keep]
 
     def _prefix(self, node: Q.Prefix, segment: _Segment):
-        """Whoosh's ``MultiTerm.matcher``: the segment's terms with the prefix, OR-ed.
+        """The OR of the segment's terms that start with the prefix: the sum of their scores, times the boost.
 
-        Whoosh builds the matcher segment by segment, from the segment's own terms and document count.
-        One term: scored as a term. Several: Whoosh ORs them with a constant-score context, which still
-        scores each term by BM25F and sums them when its ``Or`` builds a tree of unions (two terms, or a
-        segment of more than 5 000 documents and fewer than ``TOO_MANY_CLAUSES`` terms); otherwise it
-        preloads them without weighting: 1 for every match. The prefix's boost applies to the scored
-        union only. Whoosh builds the tree whenever its caller needs the current match (``needs_current``:
-        a sort by year, then score).
+        Whoosh expands a prefix segment by segment, from the segment's own terms, as here. A prefix
+        scored as a constant (Whoosh's default, ``constantscore``) is not this model: Whoosh answers it.
         """
+        if node.constantscore:
+            raise Unsupported("constant-score prefix")
         field = self._field(node.fieldname, segment)
         key = ("prefix", id(segment), node.fieldname, node.text)
         words = self._memo.get(key)
         if words is None:
             prefix = self._searcher.schema[node.fieldname].to_bytes(node.text)
             words = self._memo[key] = [word.decode("utf-8") for word in field.expand_prefix(prefix) if word]
-        if not words:
-            return _EMPTY
-        if len(words) == 1:
-            return self._term(node.fieldname, words[0], 1.0, segment)
-        doc_count = segment.postings.doc_count
-        preloaded = not self._needs_current and doc_count <= 5000 and len(words) != 2
-        if len(words) >= Q.Or.TOO_MANY_CLAUSES or preloaded:
-            matched = np.zeros(doc_count, dtype=bool)
-            for word in words:
-                matched[self._postings(field, self._number(segment, node.fieldname, word))[0]] = True
-            docs = np.flatnonzero(matched)
-            return docs, np.ones(docs.size, dtype=np.float64)
         parts = [self._term(node.fieldname, word, 1.0, segment) for word in words]
-        docs, scores = _union(parts, doc_count)
+        docs, scores = _union(parts, segment.postings.doc_count)
         return docs, scores * node.boost if node.boost != 1.0 else scores
 
     def _field(self, name: str, segment: _Segment) -> postarrays.FieldPostings:
@@ -278,14 +267,8 @@ class FastMatcher:
         if chosen is not None:
             docs, tfs = docs[chosen], tfs[chosen]
         idf, average = self._statistics(fieldname, text)
-        weighting = self._weighting
-        b = weighting._field_B.get(fieldname, weighting.B)
-        k1 = weighting.K1
-        boost = self._searcher.schema[fieldname].format.field_boost
-        # Whoosh keeps weights as float32 (frequency × field boost) and computes in doubles.
-        weights = (tfs.astype(np.float32) * np.float32(boost)).astype(np.float64)
         lengths = field.lengths[docs].astype(np.float64)
-        scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average)))
+        scores = scoring.bm25f(idf, tfs.astype(np.float64), lengths, average, weight=scoring.field_weight(fieldname))
         return docs, scores
 
     def _term(self, fieldname: str, text, boost: float, segment: _Segment):
@@ -303,7 +286,7 @@ class FastMatcher:
             return _EMPTY
         return self._term_scores(fieldname, text, self._field(fieldname, segment), number)
 
-    def _phrase(self, node: ContiguousPhrase, segment: _Segment):
+    def _phrase(self, node: Q.Phrase, segment: _Segment):
         if node.slop != 1 or not node.words:
             raise Unsupported("phrase with slop")
         if len(node.words) == 1:  # every occurrence is a match: the term itself, as Whoosh scores it
@@ -428,3 +411,18 @@ def agrees(top_n: list[tuple[float, int]], scored: tuple[np.ndarray, np.ndarray]
     in_our_order = [theirs[number] for number in numbers.tolist()]
     pairs = zip(in_our_order, in_our_order[1:], strict=False)
     return all(a >= b or math.isclose(a, b, rel_tol=tolerance) for a, b in pairs)
+
+
+def scored(arrays: Arrays, whoosh_searcher, query: Q.Query, *, needs_current: bool = False):
+    """Return (scores, document numbers) of every match of a query, best first (ties by number).
+
+    The numpy matcher scores what it can; Whoosh's own matchers, over the same postings, the rest.
+    """
+    try:
+        return FastMatcher(arrays, whoosh_searcher, needs_current=needs_current).scored(query)
+    except Unsupported:
+        top = whoosh_searcher.search(query, limit=None, terms=False).top_n
+        return (
+            np.array([score for score, _ in top], dtype=np.float64),
+            np.array([number for _, number in top], dtype=np.int64),
+        )

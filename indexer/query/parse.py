@@ -1,0 +1,194 @@
+"""Read what a user typed: text → ``ParsedQuery`` (concepts, exclusions, proximity phrases).
+
+Parts:
+
+* ``parse_query`` — quoted phrases, ``-词`` exclusions, ``OR`` groups, a ``标题:`` field prefix;
+  each unquoted term normalised (``normalise_query``) and cut into words by jieba, synonym keys and
+  numbers with their measure word kept whole.
+* ``Concept`` — one thing asked for: its text (search form), variants written otherwise (两公里 /
+  2公里, 三明 / 三明市: full weight), synonyms from ``data/synonyms.csv`` (lower weight), whether it
+  is exact (quoted), title-only, an OR group, or optional (one character cut from a longer term).
+* Question words and fillers (``data/stopwords.txt``) are reported in ``ignored``, never searched.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from indexer.text import analysis, lexicon, places
+from indexer.text.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
+
+MAX_QUERY_CHARS = 500
+_MAX_CONCEPTS = 12
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
+_TOKEN = re.compile(r'(-?)(?:([^\s:："]+)[:：])?("[^"]*"?|[^\s"]+)')
+_TITLE_FIELDS = {"标题", "title", "题目"}
+_TEXT_FIELDS = {"正文", "text", "内容"}
+
+
+class QueryError(ValueError):
+    """A query or parameter that cannot be searched; the message is for the user (Chinese / English)."""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the user asked for: a word or phrase, its synonyms, where to look."""
+
+    text: str  # search form
+    exact: bool = False  # quoted: match as written
+    synonyms: tuple[str, ...] = ()  # other words for it: searched with a lower weight
+    variants: tuple[str, ...] = ()  # the same words written otherwise (两公里 / 2公里): full weight
+    title_only: bool = False
+    alternatives: tuple[Concept, ...] = ()  # an OR group
+    optional: bool = False  # a single character cut from a longer term (稳 of 稳就业): ranks, never filters
+
+    def needles(self) -> list[str]:
+        """Return the strings to highlight for this concept."""
+        found = [self.text, *self.variants, *self.synonyms]
+        for alternative in self.alternatives:
+            found.extend(alternative.needles())
+        return [needle for needle in found if needle]
+
+    def label(self) -> str:
+        """Return how the concept is shown in ``parsed``."""
+        if self.alternatives:
+            return " OR ".join(alternative.label() for alternative in self.alternatives)
+        label = f'"{self.text}"' if self.exact else self.text
+        if self.optional:
+            label = f"({label})"
+        if self.title_only:
+            label = f"标题:{label}"
+        if self.variants or self.synonyms:
+            label += "(" + "|".join((*self.variants, *self.synonyms)) + ")"
+        return label
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query after parsing: required concepts, exclusions and whole-term phrases for proximity."""
+
+    concepts: tuple[Concept, ...]
+    excluded: tuple[Concept, ...] = ()
+    phrases: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()  # question words and fillers
+
+
+def _protected_spans(term: str) -> list[re.Match]:
+    """Return the parts of a term kept whole: synonym keys, then numbers with their measure word."""
+    found: list[re.Match] = []
+    keys = _synonym_pattern()
+    for pattern in (keys, NUMBER_WITH_MEASURE):
+        for match in pattern.finditer(term) if pattern else ():
+            if all(match.end() <= other.start() or match.start() >= other.end() for other in found):
+                found.append(match)
+    return sorted(found, key=lambda match: match.start())
+
+
+def _segment_term(term: str) -> list[str]:
+    """Split a query term into words: synonym keys and numbers with units kept whole, the rest cut by jieba."""
+    words: list[str] = []
+    position = 0
+    for match in _protected_spans(term):
+        if match.start() > position:
+            words.extend(analysis.words(term[position : match.start()]))
+        words.append(match.group())
+        position = match.end()
+    if position < len(term):
+        words.extend(analysis.words(term[position:]))
+    return words
+
+
+@functools.lru_cache(maxsize=1)
+def _synonym_pattern() -> re.Pattern | None:
+    keys = sorted((search_form(key) for key in lexicon.synonyms() if len(key) >= 2), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))) if keys else None
+
+
+def _synonyms_of(word: str) -> tuple[str, ...]:
+    table = _synonym_table()
+    return tuple(alternative for alternative in table.get(word, ()) if alternative != word)
+
+
+@functools.lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, tuple[str, ...]]:
+    return {
+        search_form(key): tuple(search_form(value) for value in values) for key, values in lexicon.synonyms().items()
+    }
+
+
+def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[str], str]:
+    """Return (concepts, ignored words, whole term) for one unquoted term."""
+    term = normalise_query(raw)
+    words = _segment_term(term)
+    stops = lexicon.stop_words()
+    content = [word for word in words if word not in stops]
+    ignored = [word for word in words if word in stops]
+    if not content:
+        content, ignored = words, []
+    unique = list(dict.fromkeys(content))
+    concepts = [
+        Concept(
+            word,
+            synonyms=_synonyms_of(word),
+            variants=tuple(dict.fromkeys([*numeral_variants(word), *places.place_name_variants(word)])),
+            title_only=title_only,
+            # One Chinese character cut from a longer term is a weak, costly filter (every bigram
+            # it starts); the whole term as written still ranks first through the proximity phrase.
+            optional=len(unique) > 1 and len(word) == 1 and not word.isascii(),
+        )
+        for word in unique
+    ]
+    return concepts, ignored, term
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what a user typed into concepts, exclusions and proximity phrases."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"查询太长（最多 {MAX_QUERY_CHARS} 个字符）/ query too long (at most {MAX_QUERY_CHARS} characters)"
+        )
+    text = text.translate(_QUOTES)
+    groups: list[list[Concept]] = []
+    excluded: list[Concept] = []
+    phrases: list[str] = []
+    ignored: list[str] = []
+    join_next = False
+    for match in _TOKEN.finditer(text):
+        negative, field_name, body = match.groups()
+        if body == "OR" and not negative and not field_name:
+            join_next = bool(groups)
+            continue
+        title_only = (field_name or "").lower() in _TITLE_FIELDS
+        if field_name and not title_only and field_name.lower() not in _TEXT_FIELDS:
+            body = f"{field_name}:{body}"  # not a field we know: search the text as typed
+        if body.startswith('"'):
+            phrase = normalise_query(body.strip('"'))
+            found = [Concept(phrase, exact=True, title_only=title_only)] if phrase else []
+            whole = ""
+        else:
+            found, dropped_words, whole = _term_concepts(body, title_only=title_only)
+            ignored.extend(dropped_words)
+        if not found:
+            continue
+        if negative:
+            excluded.extend(found)
+            continue
+        if len(found) > 1 and whole:
+            phrases.append(whole)
+        if join_next and groups:
+            previous = groups.pop()
+            groups.append([Concept(previous[-1].text, alternatives=(*_flatten(previous), *found))])
+        else:
+            groups.extend([concept] for concept in found)
+        join_next = False
+    concepts = tuple(group[0] for group in groups)[:_MAX_CONCEPTS]
+    return ParsedQuery(concepts, tuple(excluded), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(ignored)))
+
+
+def _flatten(group: list[Concept]) -> list[Concept]:
+    flat = []
+    for concept in group:
+        flat.extend(concept.alternatives or (concept,))
+    return flat
