@@ -40,7 +40,7 @@ def _command_build(args) -> int:
     from indexer.store.build import build
 
     try:
-        summary = build(args.documents, args.index, force=args.force, progress=ProgressBar(), reference=args.reference)
+        summary = build(args.documents, args.index, force=args.force, progress=ProgressBar())
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -175,11 +175,6 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--documents", type=Path, default=DEFAULT_DOCUMENTS)
     build_parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     build_parser.add_argument("--force", action="store_true", help="rebuild everything")
-    build_parser.add_argument(
-        "--reference",
-        action="store_true",
-        help="Whoosh holds every field's postings too (slower; to check the fast matcher, bench/matcher.py)",
-    )
     build_parser.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
     build_parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     build_parser.set_defaults(run=_command_build)

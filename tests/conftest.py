@@ -76,25 +76,6 @@ def seed_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def reference_seed_index(tmp_path_factory) -> Path:
-    """Return the seed index built with every field's postings in Whoosh too, to check the fast matcher."""
-    base = tmp_path_factory.mktemp("seeds-reference")
-    documents = base / "documents"
-    shutil.copytree(SEEDS, documents)
-    build(documents, base / "index", reference=True)
-    return base / "index"
-
-
-@pytest.fixture(scope="session")
-def reference_designed_index(tmp_path_factory) -> Path:
-    """Return the designed index built with every field's postings in Whoosh too."""
-    base = tmp_path_factory.mktemp("designed-reference")
-    documents = write_designed(base / "documents")
-    build(documents, base / "index", reference=True)
-    return base / "index"
-
-
-@pytest.fixture(scope="session")
 def seed_searcher(seed_index: Path) -> Searcher:
     """Return a searcher over the seed index."""
     return Searcher(seed_index)

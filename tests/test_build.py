@@ -154,12 +154,12 @@ class _FakeSegment:
 
 
 def test_big_segments_are_never_merged():
-    from indexer.store.build import _merge_small
+    from indexer.store.commit import merge_small
 
     # 27 segments of ~38 k passages (a million in all) and two small ones: Whoosh's MERGE_SMALL would
     # merge 25 of them here (its threshold grows with the segment count); ours leaves them all.
     segments = [_FakeSegment(38_000 + number) for number in range(27)] + [_FakeSegment(5), _FakeSegment(40)]
-    assert _merge_small(writer=None, segments=segments, fields=(), merged=[]) == segments
+    assert merge_small(writer=None, segments=segments) == segments
 
 
 def test_a_handle_keeps_its_generation_while_a_new_one_is_swapped_in(designed_docs: Path, tmp_path: Path):

@@ -11,10 +11,11 @@ from whoosh import index as whoosh_index
 
 from indexer.ingest.documents import load_documents
 from indexer.query.searcher import Searcher
-from indexer.store import build as build_module
-from indexer.store.build import build, figure_fields, passage_fields
+from indexer.store import indexing
+from indexer.store.build import build
 from indexer.store.generations import current_generation
-from indexer.store.schema import FIGURES_INDEX, make_figure_schema, make_schema
+from indexer.store.rows import figure_fields, passage_fields
+from indexer.store.schema import FIGURES_INDEX, figure_codec, make_figure_schema, make_schema, passage_codec
 from indexer.store.segments import SegmentBuilder
 
 from .conftest import SEEDS
@@ -28,24 +29,31 @@ def _seed_rows(make_rows) -> list[dict]:
     return rows
 
 
-@contextlib.contextmanager
-def _write_both(tmp_path: Path, schema, rows: list[dict]):
-    """Index rows with Whoosh's writer and with SegmentBuilder; yield both readers."""
-    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
-    ours.mkdir()
-    theirs.mkdir()
-    theirs_ix = whoosh_index.create_in(str(theirs), schema)
-    with theirs_ix.writer() as writer:
+def _whoosh_writer_index(folder: Path, schema, rows: list[dict], codec):
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), schema)
+    with ix.writer(codec=codec) as writer:
         for row in rows:
             writer.add_document(**row)
+    return ix
+
+
+@contextlib.contextmanager
+def _write_all(tmp_path: Path, schema, rows: list[dict], codec):
+    """Index rows three ways; yield their readers: SegmentBuilder through our codec, Whoosh's own writer
+    through our codec, and Whoosh's own writer and codec (postings in Whoosh's blocks: the reference)."""
+    ours = tmp_path / "ours"
+    ours.mkdir()
     ours_ix = whoosh_index.create_in(str(ours), schema)
-    builder = SegmentBuilder(ours_ix.storage, ours_ix.indexname, ours_ix.schema)
+    builder = SegmentBuilder(ours_ix.storage, ours_ix.indexname, ours_ix.schema, codec)
     for row in rows:
         builder.add_document(row)
     segment = builder.finish()
-    ours_ix.writer().commit(mergetype=lambda writer, segments: [segment])
-    with ours_ix.reader() as ours_reader, theirs_ix.reader() as theirs_reader:
-        yield ours_reader, theirs_reader
+    ours_ix.writer(codec=codec).commit(mergetype=lambda writer, segments: [segment])
+    whoosh_ix = _whoosh_writer_index(tmp_path / "whoosh-writer", schema, rows, codec)
+    theirs_ix = _whoosh_writer_index(tmp_path / "theirs", schema, rows, None)
+    with ours_ix.reader() as ours_reader, whoosh_ix.reader() as whoosh_reader, theirs_ix.reader() as theirs_reader:
+        yield ours_reader, whoosh_reader, theirs_reader
 
 
 def _postings(reader, fieldname: str, term: bytes) -> list:
@@ -59,12 +67,17 @@ def _postings(reader, fieldname: str, term: bytes) -> list:
     return rows
 
 
-@pytest.mark.parametrize(("schema", "make_rows"), [(make_schema, passage_fields), (make_figure_schema, figure_fields)])
-def test_segment_builder_writes_what_whoosh_writes(tmp_path: Path, schema, make_rows):
+@pytest.mark.parametrize(
+    ("schema", "make_rows", "codec"),
+    [(make_schema, passage_fields, passage_codec), (make_figure_schema, figure_fields, figure_codec)],
+)
+def test_segment_builder_and_whoosh_s_writer_write_what_whoosh_writes(tmp_path: Path, schema, make_rows, codec):
     rows = _seed_rows(make_rows)
     assert len(rows) > 100
-    with _write_both(tmp_path, schema(), rows) as (ours, theirs):
+    with _write_all(tmp_path, schema(), rows, codec()) as (ours, whoosh_writer, theirs):
+        assert set(codec().array_fields) <= set(ours.indexed_field_names())
         _assert_same_index(ours, theirs, len(rows))
+        _assert_same_index(whoosh_writer, theirs, len(rows))
 
 
 def _assert_same_index(ours, theirs, count: int) -> None:
@@ -91,7 +104,7 @@ def _assert_same_index(ours, theirs, count: int) -> None:
 
 def test_segment_builder_splits_long_posting_lists_into_blocks(tmp_path: Path):
     rows = [{"id": f"p{number}", "text": f"工资集体协商 第{number}次", "grams": "协商"} for number in range(300)]
-    with _write_both(tmp_path, make_schema(), rows) as (ours, theirs):
+    with _write_all(tmp_path, make_schema(), rows, passage_codec()) as (ours, _, theirs):
         term = "工资集体协商".encode()
         assert len(_postings(ours, "text", term)) == 300
         assert _postings(ours, "text", term) == _postings(theirs, "text", term)
@@ -138,7 +151,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_index(tmp_path: Path, mo
     def broken(path, root):
         raise MemoryError("simulated")
 
-    monkeypatch.setattr(build_module, "load_documents", broken)  # forked workers inherit it
+    monkeypatch.setattr(indexing, "load_documents", broken)  # forked workers inherit it
     with pytest.raises(RuntimeError, match="indexing worker"):
         build(documents, tmp_path / "index", workers=2)
     assert current_generation(tmp_path / "index") == before

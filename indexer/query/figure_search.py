@@ -134,9 +134,7 @@ def _matches(handle: IndexHandle, query: Q.Query, filters: dict, sort: str) -> t
         numbers = np.flatnonzero(postings.live)
         scores = np.ones(numbers.size, dtype=np.float64)
     else:
-        scores, numbers = match.scored(
-            handle.figure_arrays, handle.figure_searcher(), query, needs_current=sort == "year"
-        )
+        scores, numbers = match.scored(handle.figure_arrays, handle.figure_searcher(), query)
     allowed = facet_sets.allowed(postings, filters)
     if allowed is not None:
         keep = allowed[numbers]

@@ -140,7 +140,7 @@ class IndexHandle:
     @cached_property
     def arrays(self) -> match.Arrays:
         """The passages' postings arrays, segment by segment."""
-        return match.Arrays(self.generation, self.searcher().reader())
+        return match.Arrays(self.searcher().reader())
 
     @cached_property
     def copies(self) -> np.ndarray:
@@ -150,7 +150,7 @@ class IndexHandle:
     @cached_property
     def figure_arrays(self) -> match.Arrays:
         """The figures' postings arrays."""
-        return match.Arrays(self.generation, self.figure_searcher().reader())
+        return match.Arrays(self.figure_searcher().reader())
 
     @cached_property
     def figure_facets(self) -> facet_sets.FacetPostings:

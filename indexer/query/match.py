@@ -1,54 +1,45 @@
-"""Score a passage query over the postings arrays with numpy: Whoosh's matches and scores, faster.
+"""Match and score a query over the postings arrays with numpy: the ranking model (``scoring``), fast.
 
-Whoosh scores a query by walking a tree of matchers one document at a time in Python; at a million
-passages a common word costs seconds. Here each node of the same query tree is evaluated over whole
-posting lists at once, segment by segment, from the arrays ``postarrays`` writes beside each segment:
+Whoosh's matchers walk a tree of matchers one document at a time in Python; at a million passages a
+common word costs seconds. Here each node of the same query tree is evaluated over whole posting lists
+at once, segment by segment, from the arrays files the codec writes (``store.codec``):
 
-- ``Term``: BM25F exactly as Whoosh's ``BM25FScorer`` computes it (Whoosh's own idf and average field
-  length, the field length byte Whoosh records), times the term's boost;
-- ``Prefix``: the OR of the segment's terms with the prefix, as Whoosh scores it: the sum of their
-  scores times the boost, or (a segment of up to 5 000 documents unless two terms, or 1 024 terms and
-  more) 1 where any matches;
-- ``Phrase`` (slop 1): documents holding every word, then positions shifted by each word's
-  offset and intersected; scored as the sum of its words' scores, times its boost (as Whoosh's
-  intersection matcher under ``SpanNear2`` does);
+- ``Term``: BM25F as ``scoring`` states it (idf over all passages, Whoosh's average field length, the
+  field length byte Whoosh records), times the term's boost;
+- ``Prefix`` (not constant-score): the OR of the segment's terms with the prefix, summed, times the boost;
+- ``Phrase`` (slop 1): documents holding every word, then positions shifted by each word's offset and
+  intersected; scored as the sum of its words' scores, times its boost;
 - ``Or`` sums the scores of the parts that match; ``And`` keeps documents all parts match and sums;
   ``AndMaybe`` adds the optional part's score where it matches; ``AndNot`` drops documents the second
-  part matches.
+  part matches; a boost on any of them multiplies.
 
-Any other query (wildcard, ranges, every document, another weighting), a field without arrays, or a segment
-without its arrays file raises ``Unsupported``, and the caller asks Whoosh, which holds no postings of
-``schema.ARRAY_ONLY_FIELDS`` and ``FIGURE_ARRAY_ONLY_FIELDS`` (the text channels) unless the index is a
-reference build: the search engine composes none of those queries, and a lost arrays file is logged as
-an error (the next build rebuilds the index). The result is Whoosh's
-``search(q, limit=None).top_n`` as two arrays (scores, document numbers), best first, ties by document
-number.
-``tests/test_fastmatch.py`` compares both on many queries.
+Any other query (wildcard, ranges, every document, a constant-score prefix, another weighting) raises
+``Unsupported``, and ``scored`` asks Whoosh's own matchers, which read the same postings through the
+codec and score with the same model (``scoring.ChannelBM25F``): the same passages, the same scores up
+to the last bits of sums taken in another order. A missing or damaged arrays file raises
+``IndexDamaged`` (logged); the next build rebuilds the index. ``tests/test_match.py`` compares both
+matchers on many queries.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from whoosh import classify
 from whoosh import query as Q
 from whoosh.query.qcore import _NullQuery
 
 from indexer.query import scoring
 from indexer.store import postarrays
-
-_log = logging.getLogger("indexer.query.match")
+from indexer.store.codec import open_arrays
 
 # Positions are below 2**32 (a passage's token count); a (document, start) pair is one int64 key.
 _SHIFT = np.int64(32)
 
 
 class Unsupported(Exception):
-    """The query (or index) needs Whoosh's own matchers."""
+    """The query needs Whoosh's own matchers."""
 
 
 @dataclass
@@ -62,31 +53,12 @@ _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
 class Arrays:
-    """The postings arrays of one generation's segments, opened once and shared by all threads.
+    """The postings arrays of one generation's segments, opened once and shared by all threads."""
 
-    ``complete`` is False when a segment has no readable arrays file (missing, damaged, or not of
-    this segment): every query of the generation then goes to Whoosh, which finds what its own
-    postings hold (not the fields of ``ARRAY_ONLY_FIELDS``).
-    """
-
-    def __init__(self, generation: Path, reader):
+    def __init__(self, reader):
         self.segments: list[_Segment] = []
-        self.complete = True
         for leaf, segment, offset in postarrays.segments(reader):
-            path = Path(generation) / postarrays.file_name(segment)
-            try:
-                postings = postarrays.SegmentPostings(path)
-                if postings.doc_count != leaf.doc_count_all():
-                    raise ValueError(f"{postings.doc_count} documents, the segment has {leaf.doc_count_all()}")
-            except (OSError, ValueError) as error:
-                _log.error(
-                    "postings arrays %s unusable (%s): Whoosh answers, without the postings only the "
-                    "arrays hold; rebuild the index with --force",
-                    path,
-                    error,
-                )
-                self.complete = False
-                continue
+            postings = open_arrays(leaf.storage(), segment)  # IndexDamaged (logged) when unusable
             deleted = segment.deleted_docs() if leaf.has_deletions() else None
             mask = np.array(sorted(deleted), dtype=np.int64) if deleted else None
             self.segments.append(_Segment(postings, offset, mask))
@@ -95,22 +67,17 @@ class Arrays:
 class FastMatcher:
     """Evaluates queries over a generation's arrays, with statistics from a Whoosh searcher of it."""
 
-    def __init__(self, arrays: Arrays, whoosh_searcher, *, needs_current: bool = False):
-        """``needs_current``: score as Whoosh does when its collector needs each match's score as it goes
-        (a sort by score after another key): no preloaded constant-score unions then."""
+    def __init__(self, arrays: Arrays, whoosh_searcher):
         self._searcher = whoosh_searcher
-        self._needs_current = needs_current
         self.segments = arrays.segments
-        weighting = whoosh_searcher.weighting
-        self.complete = arrays.complete and isinstance(weighting, scoring.ChannelBM25F)
-        self._weighting = weighting
+        self._scored = isinstance(whoosh_searcher.weighting, scoring.ChannelBM25F)
         self._stats: dict[tuple[str, str], tuple[float, float]] = {}
         self._memo: dict[tuple, object] = {}  # one query's terms, phrases, prefixes and term counts
 
     def scored(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, document numbers) of every match, best first; raises ``Unsupported``."""
-        if not self.complete:
-            raise Unsupported("segments without postings arrays")
+        if not self._scored:
+            raise Unsupported("another weighting model")
         numbers, scores = [], []
         for segment in self.segments:
             docs, values = self._evaluate(query, segment)
@@ -124,38 +91,6 @@ class FastMatcher:
         docs, values = np.concatenate(numbers), np.concatenate(scores)
         order = np.lexsort((docs, -values))
         return values[order], docs[order]
-
-    def key_terms(self, fieldname: str, text: str, number: int) -> list[tuple[str, float]]:
-        """Return Whoosh's ``key_terms_from_text(fieldname, text, number)``, its statistics read here.
-
-        Whoosh's own expander (Bo1 model, normalised) ranks the text's terms; how often each occurs
-        in the index comes from the arrays, as Whoosh's reader would sum it from its term tables.
-        """
-        if not self.complete:
-            raise Unsupported("segments without postings arrays")
-        expander = classify.Expander(_Statistics(self, self._searcher.reader()), fieldname)
-        expander.add_text(text)
-        return expander.expanded_terms(number, normalize=True)
-
-    def frequency(self, fieldname: str, text: str) -> float | None:
-        """Return a term's occurrences in the index (None: in no segment) as Whoosh's reader sums them.
-
-        Each segment's term table holds the sum of the term's weights (frequency × field boost, as
-        float32, deleted documents too) as one float32; the index sums those.
-        """
-        key = ("frequency", fieldname, text)  # the expander asks twice: is it there, how often
-        if key in self._memo:
-            return self._memo[key]
-        boost = np.float32(self._searcher.schema[fieldname].format.field_boost)
-        total = None
-        for segment in self.segments:
-            number = self._number(segment, fieldname, text)
-            if number >= 0:
-                _, tfs = self._postings(self._field(fieldname, segment), number)
-                weight = float(np.float32((tfs.astype(np.float32) * boost).astype(np.float64).sum()))
-                total = weight if total is None else total + weight
-        self._memo[key] = total
-        return total
 
     # ------------------------------------------------------------ nodes
 
@@ -338,23 +273,6 @@ class FastMatcher:
         return matched, total
 
 
-class _Statistics:
-    """The part of a Whoosh index reader that ``classify.Expander`` reads, term counts from the arrays."""
-
-    def __init__(self, matcher: FastMatcher, reader):
-        self._matcher = matcher
-        self.schema = reader.schema
-        self.doc_count_all = reader.doc_count_all
-        self.field_length = reader.field_length
-
-    def __contains__(self, term) -> bool:
-        fieldname, text = term
-        return self._matcher.frequency(fieldname, _as_text(text)) is not None
-
-    def frequency(self, fieldname: str, text) -> float:
-        return self._matcher.frequency(fieldname, _as_text(text)) or 0
-
-
 def _as_text(text) -> str:
     return text.decode("utf-8") if isinstance(text, bytes) else text
 
@@ -394,32 +312,13 @@ def _intersection(parts) -> tuple[np.ndarray, np.ndarray]:
     return docs, scores
 
 
-def agrees(top_n: list[tuple[float, int]], scored: tuple[np.ndarray, np.ndarray], tolerance: float = 1e-9) -> bool:
-    """Return whether our (scores, numbers) is Whoosh's ``top_n``: the same passages, the same scores.
-
-    Scores agree to ``tolerance`` (relative); the order is Whoosh's except among passages whose scores
-    differ by less than that (sums of the same term scores in another order differ in the last bits).
-    """
-    scores, numbers = scored
-    theirs = {number: score for score, number in top_n}
-    if len(theirs) != len(numbers) or set(theirs) != set(numbers.tolist()):
-        return False
-    if not all(
-        math.isclose(theirs[n], s, rel_tol=tolerance) for s, n in zip(scores.tolist(), numbers.tolist(), strict=True)
-    ):
-        return False
-    in_our_order = [theirs[number] for number in numbers.tolist()]
-    pairs = zip(in_our_order, in_our_order[1:], strict=False)
-    return all(a >= b or math.isclose(a, b, rel_tol=tolerance) for a, b in pairs)
-
-
-def scored(arrays: Arrays, whoosh_searcher, query: Q.Query, *, needs_current: bool = False):
+def scored(arrays: Arrays, whoosh_searcher, query: Q.Query):
     """Return (scores, document numbers) of every match of a query, best first (ties by number).
 
     The numpy matcher scores what it can; Whoosh's own matchers, over the same postings, the rest.
     """
     try:
-        return FastMatcher(arrays, whoosh_searcher, needs_current=needs_current).scored(query)
+        return FastMatcher(arrays, whoosh_searcher).scored(query)
     except Unsupported:
         top = whoosh_searcher.search(query, limit=None, terms=False).top_n
         return (

@@ -225,14 +225,10 @@ def _facet_counts(postings, filters: dict, found: _Matches) -> dict:
 def related_passages(handle: IndexHandle, text: str, *, exclude_doc_id: str, limit: int = 5) -> list:
     """Return passages of other documents most like text (more-like-this), one per document.
 
-    The text's key terms are ranked by Whoosh's expander (Bo1), their counts read from the arrays.
+    The text's key terms are ranked by Whoosh's expander (Bo1 model), then searched as an OR.
     """
     searcher = handle.searcher()
-    try:
-        matcher = match.FastMatcher(handle.arrays, searcher)
-        key_terms = matcher.key_terms("text", text, RELATED_TERMS)
-    except match.Unsupported:
-        key_terms = searcher.key_terms_from_text("text", text, numterms=RELATED_TERMS)
+    key_terms = searcher.key_terms_from_text("text", text, numterms=RELATED_TERMS)
     terms = [term for term, _ in key_terms if len(term) > 1]
     if not terms:
         return []

@@ -1,10 +1,10 @@
 """Postings of the positional text fields as flat arrays, one file beside each Whoosh segment.
 
-Whoosh reads postings a block of 128 at a time, unpickles every posting's positions on its own and
-walks its matchers one document at a time in Python: at a million passages a common word cost
-seconds per query. The same postings as flat arrays let ``fastmatch`` score whole posting lists
-with numpy. The Whoosh segment keeps the stored fields, columns, figures and the postings of the
-other fields; the fields of ``schema.ARRAY_ONLY_FIELDS`` have their postings here only.
+Whoosh's own postings are blocks of 128 pickled postings, each posting's positions encoded on its own;
+its matchers walk them one document at a time in Python: at a million passages a common word cost
+seconds per query. As flat arrays the numpy matcher (``query.match``) scores whole posting lists at
+once, and Whoosh reads them through our codec (``store.codec``): these files are the only postings of
+the text channels (``schema.ARRAY_FIELDS``, ``schema.FIGURE_ARRAY_FIELDS``).
 
 One file per segment, ``<segment id>.fpst`` (so Whoosh's own clean-up removes it with its segment):
 ``MAGIC``, the length of a JSON header, the header, then the arrays it names, 8-byte aligned. Per
@@ -28,6 +28,8 @@ import hashlib
 import json
 import mmap
 import os
+import threading
+import weakref
 from array import array
 from pathlib import Path
 
@@ -207,8 +209,8 @@ def merge(sources: list[tuple[SegmentPostings, np.ndarray | None]], names) -> tu
     return base, fields
 
 
-def write(path: Path, doc_count: int, fields: dict[str, dict[str, np.ndarray]]) -> None:
-    """Write a segment's arrays (field name → ``field_arrays``) to ``path``, atomically."""
+def write(out, doc_count: int, fields: dict[str, dict[str, np.ndarray]]) -> None:
+    """Write a segment's arrays (field name → ``field_arrays``) to a binary file object."""
     header: dict = {"doc_count": doc_count, "fields": {}}
     offset = 0
     layout = []
@@ -221,13 +223,10 @@ def write(path: Path, doc_count: int, fields: dict[str, dict[str, np.ndarray]]) 
             offset += -(-values.nbytes // _ALIGN) * _ALIGN
     head = json.dumps(header).encode("utf-8")
     head += b" " * (-(len(MAGIC) + 8 + len(head)) % _ALIGN)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as out:
-        out.write(MAGIC + len(head).to_bytes(8, "little") + head)
-        for values in layout:
-            out.write(values.tobytes())
-            out.write(b"\0" * (-values.nbytes % _ALIGN))
-    os.replace(temporary, path)
+    out.write(MAGIC + len(head).to_bytes(8, "little") + head)
+    for values in layout:
+        out.write(values.tobytes())
+        out.write(b"\0" * (-values.nbytes % _ALIGN))
 
 
 # Read with pread into memory freed after the query; the rest stays memory-mapped (a lookup touches
@@ -238,7 +237,7 @@ _READ = ("docnums", "tfs", "positions")
 class FieldPostings:
     """One field's arrays in one segment: term tables mapped, postings read on demand."""
 
-    def __init__(self, mapped: dict[str, np.ndarray], read: dict[str, tuple[int, np.dtype, int]], fd: int):
+    def __init__(self, mapped: dict[str, np.ndarray], read: dict[str, tuple[int, np.dtype, int]], read_bytes):
         self.keys = mapped["keys"]
         self.term_ends = mapped["term_ends"]
         self.blob = mapped["blob"]
@@ -247,11 +246,11 @@ class FieldPostings:
         self.lengths = mapped["lengths"]
         self.by_term = mapped["by_term"]
         self._read_at = read
-        self._fd = fd
+        self._read_bytes = read_bytes  # (size, offset) → bytes
 
     def _read(self, name: str, begin: int, end: int) -> np.ndarray:
         offset, kind, _ = self._read_at[name]
-        data = os.pread(self._fd, (end - begin) * kind.itemsize, offset + begin * kind.itemsize)
+        data = self._read_bytes((end - begin) * kind.itemsize, offset + begin * kind.itemsize)
         return np.frombuffer(data, dtype=kind)
 
     def whole(self, name: str) -> np.ndarray:
@@ -276,23 +275,40 @@ class FieldPostings:
         start = int(self.term_ends[number - 1]) if number else 0
         return self.blob[start : int(self.term_ends[number])].tobytes()
 
-    def expand_prefix(self, prefix: bytes) -> list[bytes]:
-        """Return the terms that start with ``prefix``, in byte order (as Whoosh's ``expand_prefix``)."""
+    @property
+    def term_count(self) -> int:
+        """Return how many terms the field has in this segment."""
+        return int(self.keys.size)
+
+    def first_at_or_after(self, prefix: bytes) -> int:
+        """Return the place in byte order (an index of ``by_term``) of the first term not below ``prefix``."""
         by_term = self.by_term
         low, high = 0, by_term.size
-        while low < high:  # the first term not below the prefix
+        while low < high:
             middle = (low + high) // 2
             if self.term(int(by_term[middle])) < prefix:
                 low = middle + 1
             else:
                 high = middle
+        return low
+
+    def terms_from(self, prefix: bytes = b""):
+        """Yield (term, term number) from the first term not below ``prefix`` on, in byte order."""
+        for number in self.by_term[self.first_at_or_after(prefix) :].tolist():
+            yield self.term(number), number
+
+    def expand_prefix(self, prefix: bytes) -> list[bytes]:
+        """Return the terms that start with ``prefix``, in byte order (as Whoosh's ``expand_prefix``)."""
         found = []
-        for number in by_term[low:].tolist():
-            term = self.term(number)
+        for term, _ in self.terms_from(prefix):
             if not term.startswith(prefix):
                 break
             found.append(term)
         return found
+
+    def term_positions(self, number: int) -> np.ndarray:
+        """Return every position of a term, posting after posting (each posting's ``tf`` of them)."""
+        return self._read("positions", int(self.pos_starts[number]), int(self.pos_starts[number + 1]))
 
     def postings(self, number: int) -> tuple[np.ndarray, np.ndarray]:
         """Return a term's (document numbers, term frequencies)."""
@@ -321,11 +337,21 @@ class FieldPostings:
 
 
 class SegmentPostings:
-    """All fields' arrays of one segment (term tables memory-mapped, postings read when needed)."""
+    """All fields' arrays of one segment (term tables memory-mapped, postings read when needed).
 
-    def __init__(self, path: Path):
-        self._fd = os.open(path, os.O_RDONLY)  # kept open for pread; closed with this object
-        self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
+    From a file (``path``: mapped, postings read with ``pread``) or from the file's bytes (``data``: a
+    segment in a store that is no folder, such as Whoosh's compound files or memory).
+    """
+
+    def __init__(self, path: Path | None = None, *, data: bytes | None = None):
+        self._fd = -1
+        if data is None:
+            self._fd = os.open(path, os.O_RDONLY)  # kept open for pread; closed with this object
+            self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) if os.fstat(self._fd).st_size else b""
+            read_bytes = self._pread
+        else:
+            self._map = data
+            read_bytes = self._slice
         if self._map[: len(MAGIC)] != MAGIC:
             self.close()
             raise ValueError(f"not a postings array file: {path}")
@@ -350,7 +376,13 @@ class SegmentPostings:
                     read[key] = (base + offset, np.dtype(kind), count)
                 else:
                     mapped[key] = np.frombuffer(self._map, dtype=np.dtype(kind), count=count, offset=base + offset)
-            self.fields[name] = FieldPostings(mapped, read, self._fd)
+            self.fields[name] = FieldPostings(mapped, read, read_bytes)
+
+    def _pread(self, size: int, offset: int) -> bytes:
+        return os.pread(self._fd, size, offset)
+
+    def _slice(self, size: int, offset: int) -> bytes:
+        return self._map[offset : offset + size]
 
     def close(self) -> None:
         """Release the file descriptor (mapped arrays stay valid while referenced)."""
@@ -362,31 +394,20 @@ class SegmentPostings:
         self.close()
 
 
-def derive(reader, field_names) -> dict[str, dict[str, np.ndarray]]:
-    """Return the arrays of a Whoosh segment's fields, read back from its postings.
+_opened: weakref.WeakValueDictionary[tuple, SegmentPostings] = weakref.WeakValueDictionary()
+_opened_lock = threading.Lock()
 
-    To repair a segment whose file was lost (as far as Whoosh holds the postings: not those of
-    ``schema.ARRAY_ONLY_FIELDS`` in a normal build) and to check the arrays in the tests: slow,
-    posting by posting, but exact. Fields with
-    no postings in the segment get empty arrays.
+
+def open_segment(path: Path) -> SegmentPostings:
+    """Return a segment's arrays, opened once per process while anyone holds them (readers share them).
+
+    Keyed by the file itself (path, device, inode, size): a file replaced or removed is never served
+    from an earlier opening.
     """
-    fields = {}
-    doc_count = reader.doc_count_all()
-    for name in field_names:
-        terms: dict[bytes, tuple[array, array, array]] = {}
-        if name in reader.indexed_field_names():
-            for term in reader.lexicon(name):
-                docnums, tfs, positions = array("I"), array("I"), array("I")
-                matcher = reader.postings(name, term)
-                # Deleted documents keep their postings (Whoosh skips them when searching); so do we.
-                matcher = getattr(matcher, "child", matcher)
-                while matcher.is_active():
-                    found = matcher.value_as("positions")
-                    docnums.append(matcher.id())
-                    tfs.append(len(found))
-                    positions.extend(found)
-                    matcher.next()
-                terms[term] = (docnums, tfs, positions)
-        lengths = array("I", (reader.doc_field_length(docnum, name, 0) for docnum in range(doc_count)))
-        fields[name] = field_arrays(terms, lengths, doc_count)
-    return fields
+    status = os.stat(path)
+    key = (str(path), status.st_dev, status.st_ino, status.st_size)
+    with _opened_lock:
+        postings = _opened.get(key)
+        if postings is None:
+            postings = _opened[key] = SegmentPostings(path)
+    return postings

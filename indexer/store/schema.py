@@ -1,32 +1,30 @@
-"""The Whoosh schema of the passage index and its version stamp.
+"""The Whoosh schemas of the passage and figure indexes, their codecs, and the version stamp.
 
-One Whoosh document per passage. Two channels over the passage text:
-``text`` (jieba words, stored, for ranking) and ``grams`` (character bigrams,
-for any substring, number or phrase); the same two over the title and section
-heading (``head``/``head_grams``), which weigh more. Facet fields are sortable
-IDs (columns make counting cheap); ``topic`` is multi-valued.
+One Whoosh document per passage. Two channels over the passage text: ``text`` (jieba words, stored)
+and ``grams`` (character bigrams, for any substring, number or phrase); the same two over the title
+and section heading (``head``/``head_grams``). Facet fields are sortable IDs (columns make counting
+cheap); ``topic`` is multi-valued. How much each field weighs is the ranking model's business
+(``query.scoring``), not the index's: every field boost here is 1.
+
+The text channels' postings live in flat arrays beside each segment (``ArraysCodec``): Whoosh's
+reader and the numpy matcher both read them.
 """
 
 from __future__ import annotations
 
 from whoosh import fields
 
+from indexer.store.codec import ArraysCodec
 from indexer.text.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
-# Passage fields also written as flat arrays beside each segment (``postarrays``), which the fast
-# matcher scores with numpy.
+# Passage fields whose postings are flat arrays beside each segment (``postarrays``).
 ARRAY_FIELDS = ("text", "grams", "head", "head_grams")
-# Of those, the fields whose postings only the arrays hold: all of them. Writing them into Whoosh's
-# segments as well was over a third of a build, and only the fast matcher (and more-like-this, through
-# it) reads them. ``build(..., reference=True)`` writes them into Whoosh too: a reference index for
-# checking the fast matcher against Whoosh.
-ARRAY_ONLY_FIELDS = ARRAY_FIELDS
 
 
 def make_schema() -> fields.Schema:
@@ -59,8 +57,16 @@ def make_schema() -> fields.Schema:
 FIGURES_INDEX = "figures"
 FIGURE_FACETS = ("year", "province", "city", "kind", "unit")
 FIGURE_ARRAY_FIELDS = ("indicator", "indicator_grams", "context")
-# Their postings too live in the arrays only (figure search, all sorts, goes through the fast matcher).
-FIGURE_ARRAY_ONLY_FIELDS = FIGURE_ARRAY_FIELDS
+
+
+def passage_codec() -> ArraysCodec:
+    """Return the codec of the passage index's segments."""
+    return ArraysCodec(ARRAY_FIELDS)
+
+
+def figure_codec() -> ArraysCodec:
+    """Return the codec of the figure index's segments."""
+    return ArraysCodec(FIGURE_ARRAY_FIELDS)
 
 
 def make_figure_schema() -> fields.Schema:

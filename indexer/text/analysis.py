@@ -225,7 +225,7 @@ def _literal_token(token: Token, value: str, positions: bool, chars: bool, start
     return token
 
 
-class _SpanTokenizer(Tokenizer):
+class SpanTokenizer(Tokenizer):
     """A Whoosh tokenizer over (text, position, start, end) spans: positions and chars as Whoosh expects."""
 
     def __eq__(self, other):
@@ -271,7 +271,7 @@ class _SpanTokenizer(Tokenizer):
             yield token
 
 
-class WordTokenizer(_SpanTokenizer):
+class WordTokenizer(SpanTokenizer):
     """Yield jieba words as Whoosh tokens (sequential positions, character offsets)."""
 
     def spans(self, value: str):
@@ -282,7 +282,7 @@ class WordTokenizer(_SpanTokenizer):
         return [word for word, _, _ in word_spans(value)], None
 
 
-class BigramTokenizer(_SpanTokenizer):
+class BigramTokenizer(SpanTokenizer):
     """Yield overlapping character pairs as Whoosh tokens."""
 
     def spans(self, value: str):
