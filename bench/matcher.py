@@ -1,13 +1,12 @@
-"""Score the speed benchmark's and the dev queries with both matchers over one index, in process.
+"""Score the speed benchmark's and the dev queries with both matchers over one production index, in process.
 
-    .venv/bin/python -m indexer build --documents DOCS --index DIR --reference
+    .venv/bin/python -m indexer build --documents DOCS --index DIR
     .venv/bin/python bench/matcher.py --index DIR
 
-The index must be a reference build: a normal one leaves the bigram and heading channels' postings
-out of Whoosh (``schema.ARRAY_ONLY_FIELDS``). For each query as the search composes it: Whoosh's matchers (``search(q, limit=None)``) against the
-numpy matcher over the postings arrays (``indexer/query/fastmatch.py``). Reports whether both return the same
-passages with the same scores in the same order (``fastmatch.agrees``), and the median / p95 / max time
-of each, per query.
+For each query as the search composes it: Whoosh's own matchers (``search(q, limit=None)``, reading the
+postings through our codec and scoring with our model) against the numpy matcher
+(``indexer/query/match.py``). Reports whether both return the same passages with the same scores in the
+same order (``tests/oracle.agrees``), and the median / p95 / max time of each, per query.
 """
 
 from __future__ import annotations
@@ -24,16 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.speed import QUERIES, machine  # noqa: E402
-from indexer.query import fastmatch  # noqa: E402
-from indexer.query.searcher import Searcher, parse_query  # noqa: E402
-from indexer.store.generations import current_generation, read_manifest  # noqa: E402
+from indexer.query import match  # noqa: E402
+from indexer.query.compose import compose  # noqa: E402
+from indexer.query.index import Index  # noqa: E402
+from indexer.query.parse import parse_query  # noqa: E402
+from tests.oracle import agrees  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 
 
 def queries() -> list[str]:
     found = [query for query, _ in QUERIES]
-    for name in ("dev-queries.jsonl", "dev-corpus-queries.jsonl"):
+    for name in ("dev-queries.jsonl", "dev-corpus-queries.jsonl", "dev-questions.jsonl"):
         path = EVAL / name
         if path.exists():
             found += [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -52,12 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="index folder (holding current)")
     args = parser.parse_args(argv)
-    searcher = Searcher(args.index, cache_items=0)
-    generation = current_generation(args.index)
-    if generation is None or not read_manifest(generation).get("reference"):
-        parser.error("not a reference index: build it with `python -m indexer build --reference`")
-    whoosh_searcher = searcher.searcher()
-    arrays = searcher.arrays()
+    handle = Index(args.index, cache_items=0).handle()
+    whoosh_searcher = handle.searcher()
+    arrays = handle.arrays
     whoosh_times, fast_times = [], []
     different, unsupported = [], []
     for text in queries():
@@ -65,28 +63,28 @@ def main(argv: list[str] | None = None) -> int:
         required = [concept for concept in parsed.concepts if not concept.optional] or list(parsed.concepts)
         if not required:
             continue
-        query = searcher._compose(parsed, required, [])
+        query = compose(parsed, required, [])
         started = time.perf_counter()
         theirs = whoosh_searcher.search(query, limit=None, terms=False).top_n
         whoosh_times.append(time.perf_counter() - started)
         started = time.perf_counter()
         try:
-            scores, numbers = fastmatch.FastMatcher(arrays, whoosh_searcher).scored(query)
-        except fastmatch.Unsupported:
+            scores, numbers = match.FastMatcher(arrays, whoosh_searcher).scored(query)
+        except match.Unsupported:
             unsupported.append(text)
             whoosh_times.pop()
             continue
         fast_times.append(time.perf_counter() - started)
-        same = fastmatch.agrees(theirs, (scores, numbers))
+        same = agrees(theirs, (scores, numbers))
         if not same:
             different.append(text)
     print(f"machine: {machine()}")
-    print(f"index: {args.index} ({len(searcher.facet_postings().doc_ids)} passages, {len(arrays.segments)} segments)")
+    print(f"index: {args.index} ({len(handle.facet_postings.doc_ids)} passages, {len(arrays.segments)} segments)")
     print(f"queries: {len(fast_times)} compared, {len(different)} different {different}, {len(unsupported)} to Whoosh")
     print(f"Whoosh matchers: {summary(whoosh_times)}")
     print(f"numpy matcher:   {summary(fast_times)}")
     print(f"ratio of medians: {statistics.median(fast_times) / statistics.median(whoosh_times):.3f}")
-    searcher.close()
+    handle.close()
     return 1 if different else 0
 
 

@@ -7,7 +7,6 @@ ranking model (``scoring.ChannelBM25F``); the numpy matcher (``query.match``) re
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from pathlib import Path
 
@@ -28,8 +27,10 @@ from indexer.store.codec import IndexDamaged
 from indexer.store.generations import current_generation
 from indexer.store.schema import FIGURES_INDEX
 from indexer.text.normalise import search_form
+from webapp import create_app
 
 from .conftest import SEEDS, SHARED
+from .oracle import agrees
 
 QUERIES = [
     "工资集体协商",
@@ -53,25 +54,6 @@ QUERIES = [
     "职",  # one character: every bigram it starts (a prefix)
     "会 标题:总",
 ]
-
-
-def agrees(top_n: list[tuple[float, int]], scored: tuple[np.ndarray, np.ndarray], tolerance: float = 1e-9) -> bool:
-    """Return whether (scores, numbers) is Whoosh's ``top_n``: the same passages, the same scores, its order.
-
-    Scores agree to ``tolerance`` (relative); the order is Whoosh's except among passages whose scores
-    differ by less than that (sums of the same term scores in another order differ in the last bits).
-    """
-    scores, numbers = scored
-    theirs = {number: score for score, number in top_n}
-    if len(theirs) != len(numbers) or set(theirs) != set(numbers.tolist()):
-        return False
-    if not all(
-        math.isclose(theirs[n], s, rel_tol=tolerance) for s, n in zip(scores.tolist(), numbers.tolist(), strict=True)
-    ):
-        return False
-    in_our_order = [theirs[number] for number in numbers.tolist()]
-    pairs = zip(in_our_order, in_our_order[1:], strict=False)
-    return all(a >= b or math.isclose(a, b, rel_tol=tolerance) for a, b in pairs)
 
 
 def test_agrees_tells_a_different_ranking_from_a_near_tie():
@@ -319,6 +301,10 @@ def test_an_index_that_lost_its_arrays_says_so_and_the_next_build_rebuilds_it(tm
     with whoosh_index.open_dir(str(current_generation(index_dir))).searcher() as searcher, pytest.raises(IndexDamaged):
         searcher.search(Q.Term("text", "工会"))  # Whoosh's own reader says so too
     assert "unusable" in caplog.text  # logged for whoever runs the server
+    client = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client()
+    answer = client.get("/api/search?q=工资集体协商")
+    assert answer.status_code == 503 and "重新构建" in answer.get_json()["error"]
+    assert client.get("/?q=工资集体协商").status_code == 503
     summary = build(documents, index_dir)  # nothing changed, but an arrays file is missing
     assert summary.full_rebuild and not summary.up_to_date
     assert Searcher(index_dir, cache_items=0).search("工资集体协商").total == intact > 0

@@ -8,6 +8,7 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.query.parse import QueryError
+from indexer.store.codec import IndexDamaged
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +18,7 @@ _MESSAGES = {
     405: "不支持的请求方法 / method not allowed",
     413: "请求过大 / request too large",
     503: "索引不可用，请先构建索引 / index not available, build it first",
+    "damaged": "索引已损坏，请重新构建（python -m indexer build）/ index damaged, rebuild it (python -m indexer build)",
     500: "服务器内部错误 / internal server error",
 }
 
@@ -38,6 +40,11 @@ def init_app(app) -> None:
     def no_index(error):
         log.error("index not available: %s", error)
         return _respond(503, _MESSAGES[503])
+
+    @app.errorhandler(IndexDamaged)
+    def damaged_index(error):
+        log.error("index damaged: %s", error)
+        return _respond(503, _MESSAGES["damaged"])
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-
 from indexer.query.results import Hit
 
 COLUMNS = ("标题", "文种", "省份", "城市", "年份", "日期", "主题", "章节", "段落", "来源文件", "链接")
@@ -54,6 +52,9 @@ def to_csv(table: list[list[str]], columns: tuple[str, ...] = COLUMNS) -> bytes:
 
 def to_xlsx(table: list[list[str]], columns: tuple[str, ...] = COLUMNS, *, sheet: str = "检索结果") -> bytes:
     """Return XLSX bytes with a header row."""
+    # Imported here: openpyxl loads lxml, which the server otherwise never needs.
+    from openpyxl import Workbook
+
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet
