@@ -83,8 +83,8 @@ def test_analyzers_pickle_without_jieba_state():
 def test_content_words_are_those_with_a_letter_or_digit_for_every_character():
     for code in range(0x110000):
         char = chr(code)
-        assert bool(analysis._is_content(char)) == char.isalnum(), hex(code)
-    assert analysis._is_content("_7") and not analysis._is_content("__——")
+        assert bool(analysis.is_content(char)) == char.isalnum(), hex(code)
+    assert analysis.is_content("_7") and not analysis.is_content("__——")
 
 
 @pytest.mark.parametrize("analyzer", [analysis.word_analyzer(), analysis.bigram_analyzer()])
@@ -100,4 +100,4 @@ def test_terms_for_indexing_are_the_spans_texts_and_positions(analyzer):
 @given(st.lists(st.sampled_from(list("工会勞動ABz09_.%‰-，。 　\t\n①ⅣαΩ한")), max_size=40).map("".join))
 def test_bigram_terms_for_indexing_are_the_spans_on_generated_text(text):
     spans = analysis.bigram_spans(text)
-    assert analysis._bigram_terms(text) == ([span[0] for span in spans], [span[1] for span in spans])
+    assert analysis.bigram_analyzer().terms(text) == ([span[0] for span in spans], [span[1] for span in spans])

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.text import analysis
+from indexer.text import _jiebadag, analysis
 from indexer.text.analysis import CompiledTokenizer, segmenter
 from indexer.text.normalise import search_form
 
@@ -90,7 +90,7 @@ def _same_ends(compiled, python, sentence: str) -> None:
     """route_ends is jieba's route read as its __cut_DAG reads it: where the word at each position ends."""
     route: dict = {}
     python.calc(sentence, python.get_DAG(sentence), route)
-    ends = analysis._jiebadag.route_ends(sentence, compiled.FREQ, math.log(compiled.total))
+    ends = _jiebadag.route_ends(sentence, compiled.FREQ, math.log(compiled.total))
     assert ends == [route[x][1] + 1 for x in range(len(sentence))]
 
 
@@ -100,7 +100,7 @@ def test_route_ends_is_calc_read_as_cut_reads_it(compiled, python):
 
 
 def _python_content_spans(python, form: str) -> list[tuple[str, int, int]]:
-    return [(word, start, end) for word, start, end in python.tokenize(form) if analysis._is_content(word)]
+    return [(word, start, end) for word, start, end in python.tokenize(form) if analysis.is_content(word)]
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -167,7 +167,7 @@ def test_a_word_at_every_length_from_every_position():
 
 
 def test_bad_input_raises_as_python_would(compiled):
-    dagmod = analysis._jiebadag
+    dagmod = _jiebadag
     with pytest.raises(TypeError):
         dagmod.get_dag(b"bytes", compiled.FREQ)
     with pytest.raises(TypeError):

@@ -78,12 +78,12 @@ class CompiledTokenizer(jieba.Tokenizer):
             if _HAN.match(block):
                 for word in self._cut_block(block):
                     end = offset + len(word)
-                    if _is_content(word):
+                    if is_content(word):
                         append((word, offset, end))
                     offset = end
             else:
                 for char in block:
-                    if _is_content(char):
+                    if is_content(char):
                         append((char, offset, offset + 1))
                     offset += 1
         return spans
@@ -142,7 +142,7 @@ def segmenter() -> jieba.Tokenizer:
 
 
 # A word is content when it holds a letter or digit (``str.isalnum``): ``\w`` less the underscore.
-_is_content = re.compile(r"[^\W_]").search
+is_content = re.compile(r"[^\W_]").search
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
@@ -157,7 +157,7 @@ def _segment(text: str) -> list[tuple[str, int, int]]:
     tokenizer = segmenter()
     if isinstance(tokenizer, CompiledTokenizer):
         return tokenizer.content_spans(form)
-    return [(word, start, end) for word, start, end in tokenizer.tokenize(form) if _is_content(word)]
+    return [(word, start, end) for word, start, end in tokenizer.tokenize(form) if is_content(word)]
 
 
 # Headings, titles and queries repeat (every passage of a section carries the same
@@ -301,7 +301,7 @@ def _bigram_terms(value: str) -> tuple[list[str], list[int]]:
     positions: list[int] = []
     position = 0
     for run in _BIGRAM_RUN.findall(_SPACE_RUN.sub("", search_form(value))):
-        # \w is a letter or digit (str.isalnum, see _is_content) or the underscore, which ends a run.
+        # \w is a letter or digit (str.isalnum, see is_content) or the underscore, which ends a run.
         for part in run.split("_") if "_" in run else (run,):
             if len(part) > 1:
                 terms.extend(map(operator.add, part[:-1], part[1:]))
