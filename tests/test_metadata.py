@@ -410,10 +410,10 @@ def test_seed_passages_point_into_their_document(prefix):
 def test_the_topic_trie_finds_what_the_plain_alternation_finds():
     import re
 
-    from indexer.ingest import metadata
+    from indexer.ingest.metadata import classify
     from indexer.text.normalise import search_form
 
-    pattern, topics_by_phrase = metadata._topic_pattern()
+    pattern, topics_by_phrase = classify._topic_pattern()
     plain = re.compile("|".join(re.escape(phrase) for phrase in sorted(topics_by_phrase, key=len, reverse=True)))
     texts = [
         passage.text
@@ -432,4 +432,4 @@ def test_the_topic_trie_finds_what_the_plain_alternation_finds():
         assert [(match.start(), match.group()) for match in pattern.finditer(form)] == theirs
         found += len(theirs)
     assert found > 500
-    assert metadata._trie_pattern(["工会", "工会经费", "工资"]) == "工(?:会(?:经费|)|资)"
+    assert classify._trie_pattern(["工会", "工会经费", "工资"]) == "工(?:会(?:经费|)|资)"
