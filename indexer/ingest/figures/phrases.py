@@ -37,11 +37,12 @@ from indexer.ingest.figures.words import (
     strip_trailing,
     tagged_words,
 )
+from indexer.ingest.wordlists import alternation
 
 _PLACE_LIST = re.compile(r"^[省市县区乡镇村、和及与两三四五级]+$")
 _QUOTED_NAME = re.compile(r"[“\"「]([^”\"」]{1,20})[”\"」]")
-_COPULA_SUBJECT = re.compile(r"(?:率|数|额|量|比例|比重|总数|总额|人数|金额|标准)$")
-_CONTAINER_END = re.compile(r"(?:电视台|报社|网站|局|厅|委)$")
+_COPULA_SUBJECT = re.compile(f"(?:{alternation('figures/measure_endings')})$")
+_CONTAINER_END = re.compile(f"(?:{alternation('figures/container_ends')})$")
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,19 @@ import re
 
 from indexer.ingest.figures.quantities import QUANTITY, RANGE_JOINER, Quantity, read_quantity
 from indexer.ingest.figures.words import DURATIONS, SMALL_CHINESE_UNITS
+from indexer.ingest.wordlists import alternation
 
 _NAME_SPANS = re.compile(r"“[^”“]{1,15}”|\"[^\"]{1,15}\"|‘[^’]{1,15}’|「[^」]{1,15}」|《[^》]*》|〔[^〕]*〕|\[\d{4}\]")
-_MEETING_AFTER_TIMES = re.compile(r"(?:全委|全会|全体|执委|常委|会议|代表大会|党代会|委员会)")
-_TIME_FRAME_AFTER_YEAR = re.compile(r"(?:来|内|以来|前|后|间|中|度|初|底|末|里|之)")
-_DURATION_BEFORE_YEAR = re.compile(r"(?:为期|历时|长达|满|工龄)$")
-_TIME_LIMIT_AFTER = re.compile(r"(?:内|以内|之内|前|以前|后|以后|之后|之前)")
+_MEETING_AFTER_TIMES = re.compile(f"(?:{alternation('figures/meeting_words')})")
+_TIME_FRAME_AFTER_YEAR = re.compile(f"(?:{alternation('figures/year_time_frames')})")
+_DURATION_BEFORE_YEAR = re.compile(f"(?:{alternation('figures/duration_words')})$")
+_TIME_LIMIT_AFTER = re.compile(f"(?:{alternation('figures/time_limit_words')})")
 _COUNT_NOUN_BEFORE = re.compile(r"(?:总数|人数|户数|家数|会员数|组织数|个数|数量|总量|数)(?:为|达|达到|是)?$")
-_PEOPLE_AFTER = re.compile(r"(?:职工|会员|农民工|员工|劳动者|群众|人)")
+_PEOPLE_AFTER = re.compile(f"(?:{alternation('figures/people_nouns')})")
 _SIZE_CLASS_AFTER = re.compile(r"的?(?:工业)?(?:项目|企业|产业|重大|重点)")
 _QUALIFIER_AFTER = re.compile(r"的?(?:企业|单位|公司|规模|\d|[一二三四五六七八九十])")
 # 两个全覆盖, 三个代表, 四个标准化: a small Chinese count before one of these is a slogan, not a statistic
-_SLOGAN_AFTER_GE = re.compile(
-    r"(?:方面|代表|务必|一流|环节|层面|全覆盖|普遍|严禁|走在前列|重点|有|确保|自信|意识|维护|文明|基本|标准化|结合|转变|"
-    r"提升|坚持|注重|突出|建设|机制|体系|平台|品牌|工程|行动|中心|服务|着力|规定|原则|制度|要求|措施|注意|纪律|任务|活动)"
-)
+_SLOGAN_AFTER_GE = re.compile(f"(?:{alternation('figures/slogan_words')})")
 
 
 def _name_spans(sentence: str) -> list[tuple[int, int]]:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import functools
 import re
 
+from indexer.ingest.wordlists import alternation
 from indexer.text import lexicon
 from indexer.text.places import Place, place_mentions
 
-_BODY_SUFFIX = (
-    r"(?:中央|国务院|办公厅|办公室|委员会|常务委员会|总工会|工会|人民政府|政府|党组|党委|纪委|中办|国办|"
-    r"人民代表大会|人大|法院|检察院|部|署|局|委|厅|院|办|会|社|团|联)"
-)
+_BODY_SUFFIX = f"(?:{alternation('metadata/body_suffixes')})"
 _BODIES_BEFORE_VERB = re.compile(rf"^((?:[\u4e00-\u9fff]{{0,30}}?{_BODY_SUFFIX}[、，,\s]*)+?)(?:关于|印发|发布|转发)")
 _UNION_AT_START = re.compile(r"^([\u4e00-\u9fff]{2,15}?总工会)")
 _UNION_LINE = re.compile(r"^([\u4e00-\u9fff]{2,20}?(?:总工会|工会委员会|工会))(?:\s|$|\d|（|\()")

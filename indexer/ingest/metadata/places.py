@@ -11,18 +11,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from indexer.ingest.wordlists import alternation
 from indexer.text import lexicon
 from indexer.text.places import Place, place_matches, place_mentions
 
-_PROVINCIAL_BODY = re.compile(r"(省直|省总工会|省委|省人民政府|省政府|自治区总工会|全省|省长|自治区主席)")
-_CITY_BODY = re.compile(r"(市总工会|市委|市人民政府|市政府|全市|州总工会|盟总工会|市长|州长)")
+_PROVINCIAL_BODY = re.compile(f"({alternation('metadata/provincial_bodies')})")
+_CITY_BODY = re.compile(f"({alternation('metadata/city_bodies')})")
 _ISSUER_SUFFIX = re.compile(
     r"(市|州|盟|地区)?(总工会|日报|晚报|新闻网|电视台|广播|工会|人民政府|政府|市委|委员会|人大)"
 )
 # How a text speaks of its own place (全市各级工会, 我省): without such words and
 # without a place in the title or byline, body mentions are places visited or cited.
-_CITY_SELF = re.compile(r"全市|本市|我市|全州|本州|我州|全盟|我盟")
-_PROVINCE_SELF = re.compile(r"全省|本省|我省|全自治区")
+_CITY_SELF = re.compile(alternation("metadata/city_self"))
+_PROVINCE_SELF = re.compile(alternation("metadata/province_self"))
 
 
 def find_place(*, strong: list[str], body: str, hinted: Place | None = None) -> Place:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 
+from indexer.ingest.wordlists import alternation
+
 _DOC_NUMBER = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff]{1,12}?)\s*[〔\[［【(（]\s*(?P<year>(?:19|20)\d{2})\s*[〕\]］】)）]"
     r"\s*第?\s*(?P<number>\d{1,5})\s*号"
 )
 _DOC_NUMBER_LABEL = re.compile(r"(?:发文字号|发文号|文号|字号)\s*[:：]?\s*$")
 _CITED_AFTER = re.compile(r"[》”\"]\s*[（(]?\s*$")  # 《某通知》（国发〔2015〕33号）
-_CITING_WORDS = re.compile(r"执行|根据|按照|依照|依据|参照|贯彻")
+_CITING_WORDS = re.compile(alternation("metadata/citing_words"))
 
 
 def _doc_number(match: re.Match) -> str:
