@@ -53,6 +53,8 @@ def test_find_date(lines, date):
         ("二○一六年十二月二十日", "2016-12-20"),
         ("一九九八年十月二十七日", "1998-10-27"),
         ("二〇一五年三月", "2015-03"),
+        ("二〇一五年十月", "2015-10"),
+        ("二〇一五年一二月三日", None),  # no month: left as written (it used to raise KeyError)
     ],
 )
 def test_find_date_in_chinese_numerals(line, date):

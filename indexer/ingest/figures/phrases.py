@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.ingest.figures.quantities import CHINESE_DIGITS, chinese_value
 from indexer.ingest.figures.words import (
     ADVERBS,
     CHANGE_TO,
@@ -38,6 +37,7 @@ from indexer.ingest.figures.words import (
     tagged_words,
 )
 from indexer.ingest.wordlists import alternation
+from indexer.text.numerals import NUMERAL_CHARACTERS, numeral_value
 
 _PLACE_LIST = re.compile(r"^[省市县区乡镇村、和及与两三四五级]+$")
 _QUOTED_NAME = re.compile(r"[“\"「]([^”\"」]{1,20})[”\"」]")
@@ -234,8 +234,8 @@ def _noun_run(text: str) -> tuple[str, int, tuple[tuple[str, str], ...], bool]:
 
 def _numeral_word(word: str) -> bool:
     """Say whether a jieba word starts with a Chinese count (七个, 十二项) rather than 一线, 一些."""
-    digits = re.match("[" + CHINESE_DIGITS + "]+", word)
-    value = chinese_value(digits.group()) if digits else None
+    digits = re.match("[" + NUMERAL_CHARACTERS + "]+", word)
+    value = numeral_value(digits.group()) if digits else None
     bare = digits is not None and digits.group() in ("万", "千", "百", "亿")  # 千部 is OCR for 干部
     return value is not None and value >= 2 and not bare and word[digits.end() :] in UNITS
 

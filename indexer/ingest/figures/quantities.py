@@ -1,10 +1,10 @@
 """Numbers and units: the quantity regex, what one match says, and its value in the recorded unit.
 
 Parts: ``QUANTITY`` (number + multiplier + approximation + unit: 1.1万人次, 650余家, 两万余人,
-三千元, 70.13%, 2.3个百分点) → ``read_quantity`` (a ``Quantity``: the number's value, the
-approximation written before or after it, the unit as written) → ``value_and_unit`` (people and
-things expanded to the base unit, money kept in 万元 / 亿元). ``RANGE_JOINER`` is what stands
-between the two ends of a range (3000—5000元).
+三千元, 70.13%, 2.3个百分点) → ``read_quantity`` (a ``Quantity``: the number's value, Chinese
+numerals read by ``indexer.text.numerals``; the approximation written before or after it; the
+unit as written) → ``value_and_unit`` (people and things expanded to the base unit, money kept in
+万元 / 亿元). ``RANGE_JOINER`` is what stands between the two ends of a range (3000—5000元).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 from indexer.ingest.figures.words import UNITS
+from indexer.text.numerals import LARGE_UNITS, NUMERAL_CHARACTERS, numeral_value
 
 _UNIT_PATTERN = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
-CHINESE_DIGITS = "〇零一二两三四五六七八九十百千万亿"
 QUANTITY = re.compile(
     r"(?<![\d.A-Za-z])"
-    r"(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[" + CHINESE_DIGITS + r"]+)"
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[" + NUMERAL_CHARACTERS + r"]+)"
     r"(?P<approx1>余|多|几)?"
     r"(?P<multiplier>万|亿|千)?"
     r"(?P<approx2>余|多)?"
@@ -39,38 +39,6 @@ _APPROX_PREFIXES = (
     ("超", "超过"),
 )
 _APPROX_WORDS = {"余": "余", "多": "多", "几": "多", "以上": "以上", "左右": "约"}
-
-_DIGIT_VALUES = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-_SMALL_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
-_BIG_MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
-
-
-def chinese_value(numeral: str) -> int | None:
-    """Return the value of a Chinese numeral (两万五千 → 25000), None when it is not one (五一, 十二五)."""
-    total = section = 0
-    digit: int | None = None
-    last_small = 10**9
-    for char in numeral:
-        if char in _DIGIT_VALUES:
-            if digit:  # two digits in a row: 五一, 三八, 十二五
-                return None
-            digit = _DIGIT_VALUES[char]
-        elif char in _SMALL_MULTIPLIERS:
-            multiplier = _SMALL_MULTIPLIERS[char]
-            if multiplier >= last_small:
-                return None
-            section += (1 if digit is None else digit) * multiplier
-            digit, last_small = None, multiplier
-        else:
-            section += digit or 0
-            if char == "亿":  # 亿 scales everything before it
-                total = (total + (section or 1)) * _BIG_MULTIPLIERS[char]
-            else:
-                total += (section or 1) * _BIG_MULTIPLIERS[char]
-            section, digit, last_small = 0, None, 10**9
-    if digit and last_small < 10**9 and last_small >= 100:
-        return None  # 三百五: colloquial, not worth guessing
-    return total + section + (digit or 0)
 
 
 @dataclass
@@ -94,7 +62,7 @@ def read_quantity(match: re.Match, sentence: str) -> Quantity | None:
     number = match["number"]
     chinese = not number[0].isdigit()
     if chinese:
-        value = chinese_value(number)
+        value = numeral_value(number)
         if value is None:
             return None
     else:
@@ -127,7 +95,7 @@ def value_and_unit(quantity: Quantity) -> tuple[float, str]:
         if multiplier == "千":
             return value * 1000, "元"
         if quantity.chinese and quantity.number[-1] in "万亿" and value:
-            scale = _BIG_MULTIPLIERS[quantity.number[-1]]
+            scale = LARGE_UNITS[quantity.number[-1]]
             return value / scale, quantity.number[-1] + "元"
         return value, "元"
     scale = {"万": 10_000, "亿": 100_000_000, "千": 1000}.get(multiplier, 1)

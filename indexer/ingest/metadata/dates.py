@@ -1,7 +1,7 @@
 """Dates and years: the date a document gives itself, and the year it is for.
 
 Parts: ``find_date`` (an explicit date line; Chinese years 二〇一五年三月一日 read as
-2015年3月1日 first) and ``date_from_value`` (a front-matter value) → ``latest_enactment_date``
+2015年3月1日 first, by ``indexer.text.numerals``) and ``date_from_value`` (a front-matter value) → ``latest_enactment_date``
 (a law's enactment and amendment lines), ``find_stamp_date`` (a web page's time stamp) and
 ``find_effective_date`` (本条例自…起施行) → ``guess_year`` (the latest year the text speaks of
 as past, never a planning horizon such as 到2020年) → ``document_year`` (a 政府工作报告 is for
@@ -13,27 +13,14 @@ from __future__ import annotations
 import datetime
 import re
 
+from indexer.text import numerals
+
 _YEAR_MIN, _YEAR_MAX = 1949, datetime.date.today().year + 1
 _DATE_PATTERNS = (
     re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(r"((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
     re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月()"),
 )
-_CHINESE_DIGITS = {
-    "〇": "0",
-    "零": "0",
-    "一": "1",
-    "二": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-    "○": "0",
-    "Ｏ": "0",
-}
 _CHINESE_YEAR = re.compile(
     r"([〇零一二三四五六七八九○]{4})年(?:([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日)?)?"
 )
@@ -72,21 +59,14 @@ def _to_date(year: str, month: str, day: str) -> str | None:
     return None
 
 
-def _small_number(numeral: str) -> int:
-    """Return the value of a Chinese numeral from 一 to 三十一 (十二, 二十七)."""
-    if "十" not in numeral:
-        return int(_CHINESE_DIGITS[numeral])
-    tens, _, units = numeral.partition("十")
-    return (int(_CHINESE_DIGITS[tens]) if tens else 1) * 10 + (int(_CHINESE_DIGITS[units]) if units else 0)
-
-
 def _arabic_date(match: re.Match) -> str:
+    """Return a date written in Chinese numerals (二〇一五年三月一日) in Arabic digits (2015年3月1日)."""
     year, month, day = match.groups()
-    text = "".join(_CHINESE_DIGITS[c] for c in year) + "年"
-    if month:
-        text += f"{_small_number(month)}月"
-    if day:
-        text += f"{_small_number(day)}日"
+    text = numerals.arabic_digits(year) + "年"
+    for numeral, unit in ((month, "月"), (day, "日")):
+        if numeral:
+            value = numerals.numeral_value(numeral)
+            text += f"{numeral if value is None else value}{unit}"  # 一二月 is no month: left as written
     return text
 
 
