@@ -1,7 +1,7 @@
 """Extraction: the figures of a passage, sentence by sentence, with the kind their section implies.
 
-Parts: ``_sentences`` (cut at 。！？； and line ends; a figure keeps its sentence) →
-``extract_figures`` → ``_sentence_figures`` (each quantity of ``figure_quantities`` named by
+Parts: ``extract_figures`` (cut at 。！？； and line ends by ``indexer.text.sentences``; a figure
+keeps its sentence) → ``_sentence_figures`` (each quantity of ``figure_quantities`` named by
 ``indicator_names``, its kind from ``figure_kind``, its value and unit from ``value_and_unit``;
 a range gives two figures suffixed （下限） and （上限）) → ``figures_by_passage`` (the kind a
 section heading implies, carried over to the untitled sections that follow it).
@@ -9,7 +9,6 @@ section heading implies, carried over to the untitled sections that follow it).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -20,6 +19,7 @@ from indexer.ingest.figures.naming import Reading, indicator_names
 from indexer.ingest.figures.phrases import read_after, read_before
 from indexer.ingest.figures.quantities import value_and_unit
 from indexer.ingest.figures.screening import figure_quantities
+from indexer.text.sentences import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -43,23 +43,10 @@ class _PassageLike(Protocol):
     section: str
 
 
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-
-
-def _sentences(text: str) -> Iterable[tuple[int, int]]:
-    """Yield the (start, end) of each sentence of text, its end mark included."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        yield start, match.end()
-        start = match.end()
-    if start < len(text):
-        yield start, len(text)
-
-
 def extract_figures(text: str, *, default_kind: str | None = None) -> list[Figure]:
     """Return every figure in text, in order; default_kind is the kind its section implies, if known."""
     figures: list[Figure] = []
-    for sentence_start, sentence_end in _sentences(text):
+    for sentence_start, sentence_end in sentence_spans(text):
         sentence = text[sentence_start:sentence_end]
         stripped = sentence.strip()
         if not stripped:
