@@ -22,10 +22,8 @@ commits the deletions and all new segments in one table of contents.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import multiprocessing
-import os
 import queue as queue_module
 import shutil
 import time
@@ -41,7 +39,8 @@ from whoosh.reading import SegmentReader
 from indexer.ingest import duplicates
 from indexer.ingest.documents import Document, load_documents
 from indexer.ingest.figures import figures_by_passage
-from indexer.ingest.read import SUPPORTED_SUFFIXES, ReadError, source_name
+from indexer.ingest.files import file_hash, scan
+from indexer.ingest.read import ReadError, source_name
 from indexer.store import postarrays
 from indexer.store.generations import (
     DOCS_DIR,
@@ -118,43 +117,6 @@ class BuildSummary:
             "up_to_date": self.up_to_date,
             "full_rebuild": self.full_rebuild,
         }
-
-
-def scan(documents_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Return (files to read, files skipped with reasons) below a folder, in a stable order."""
-    files, skipped = [], []
-    for folder, subfolders, names in os.walk(documents_dir, followlinks=False):
-        for name in sorted(subfolders):
-            if (Path(folder) / name).is_symlink():
-                skipped.append(
-                    (source_name(Path(folder) / name, documents_dir), "link to a folder, not followed / 未跟随目录链接")
-                )
-        subfolders[:] = sorted(
-            name for name in subfolders if not name.startswith(".") and not (Path(folder) / name).is_symlink()
-        )
-        for name in sorted(names):
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
-            source = source_name(path, documents_dir)
-            if path.is_symlink() and not path.exists():
-                skipped.append((source, "broken symbolic link / 符号链接无效"))
-            elif not path.is_file():
-                skipped.append((source, "not a regular file / 不是普通文件"))
-            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                skipped.append((source, f"unsupported file type {path.suffix or '(none)'} / 不支持的文件类型"))
-            else:
-                files.append(path)
-    return files, skipped
-
-
-def file_hash(path: Path) -> str:
-    """Return the SHA-1 of a file's bytes."""
-    digest = hashlib.sha1()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _document_fields(document: Document) -> dict:
