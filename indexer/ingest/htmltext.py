@@ -1,8 +1,8 @@
 """Take the main text, title, date and author out of a saved web page.
 
 Parts: ``_parse`` (BeautifulSoup with lxml) → ``_flatten`` (one iterative walk that skips scripts,
-styles, form controls, comments and hidden elements, and yields the text as lines, each knowing its
-link characters, plus every block element as the ranges of its children) → ``_furniture`` (blocks whose
+styles, form controls, comments and hidden elements; a ``_Flattener`` gathers the text as lines, each
+knowing its link characters, plus every block element as the ranges of its children) → ``_furniture`` (blocks whose
 class or id names page furniture: nav, footer, comment, related, share ...) → ``_choose`` (the run of
 one block's children whose lines weigh most: prose counts for; link lists, furniture, site notices and
 short unpunctuated lines against; a post's time stamp ends a run, and of several posts the first of a
@@ -221,90 +221,123 @@ def _has_furniture_name(tag: Tag) -> bool:
     return False
 
 
-def _flatten(soup: BeautifulSoup) -> tuple[list[_Line], list[_Block]]:
-    """Return the page's lines in reading order and every block element with its children's ranges."""
-    lines: list[_Line] = []
-    blocks: list[_Block] = []
-    parts: list[str] = []
-    link_parts: list[str] = []
-    depth = {"link": 0, "pre": 0, "heading": 0, "cell": 0}
-    # The children of every block element still open, innermost last; a new line lands in the innermost.
-    open_children: list[list[tuple[int, int]]] = [[]]
+class _Flattener:
+    """One walk's output: the text gathered into lines, and every block element as the ranges of its children.
 
-    def flush() -> None:
-        text = "".join(parts)
-        link_chars = len("".join("".join(link_parts).split()))
-        parts.clear()
-        link_parts.clear()
-        for piece in text.split("\n") if depth["pre"] else [text]:
+    ``text`` adds a string to the line being gathered; ``open`` and ``close`` take an element's start
+    and end (a block or <br> ends the line; a link, <pre>, heading or table cell is counted while open);
+    ``end_line`` turns the gathered text into lines; ``finish`` returns the lines and the blocks.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[_Line] = []
+        self.blocks: list[_Block] = []
+        self._parts: list[str] = []
+        self._link_parts: list[str] = []
+        self._depth = {"link": 0, "pre": 0, "heading": 0, "cell": 0}
+        # The children of every block element still open, innermost last; a new line lands in the innermost.
+        self._open_children: list[list[tuple[int, int]]] = [[]]
+
+    def text(self, string: NavigableString) -> None:
+        """Add a string to the line being gathered."""
+        self._parts.append(string)
+        if self._depth["link"]:
+            self._link_parts.append(string)
+
+    def open(self, tag: Tag) -> tuple[int, list[str], bool]:
+        """Start an element; return what ``close`` needs: the first line, the counters raised, a furniture name."""
+        is_block = tag.name in _BLOCK_TAGS
+        if is_block or tag.name == "br":
+            self.end_line()
+        counters = _counters(tag)
+        for key in counters:
+            self._depth[key] += 1
+        if is_block:
+            self._open_children.append([])
+        return len(self.lines), counters, is_block and _has_furniture_name(tag)
+
+    def close(self, tag: Tag, opened: tuple[int, list[str], bool]) -> None:
+        """End an element opened with ``open``; a block that holds lines becomes a block of them."""
+        start, counters, furniture_name = opened
+        if tag.name in _BLOCK_TAGS or tag.name == "br":
+            self.end_line()
+        for key in counters:
+            self._depth[key] -= 1
+        if tag.name in _BLOCK_TAGS:
+            children = self._open_children.pop()
+            if len(self.lines) > start:
+                self.blocks.append(_Block(start, len(self.lines), tuple(children), furniture_name))
+                self._open_children[-1].append((start, len(self.lines)))
+
+    def end_line(self) -> None:
+        """Turn the text gathered since the last block boundary into a line (one per line inside <pre>)."""
+        text = "".join(self._parts)
+        link_chars = len("".join("".join(self._link_parts).split()))
+        self._parts.clear()
+        self._link_parts.clear()
+        for piece in text.split("\n") if self._depth["pre"] else [text]:
             piece = _collapse(piece)
             if piece:
-                chars = len(piece) - piece.count(" ")
-                # Web addresses are neither prose nor punctuation (their dots, commas and question marks).
-                words = _URL.sub("", piece)
-                url_chars = len(piece) - len(words)
-                punctuation = sum(char in _PUNCTUATION for char in words)
-                open_children[-1].append((len(lines), len(lines) + 1))
-                lines.append(
-                    _Line(
-                        piece,
-                        chars,
-                        min(chars, link_chars),
-                        url_chars,
-                        punctuation,
-                        heading=depth["heading"] > 0,
-                        cell=depth["cell"] > 0,
-                    )
-                )
+                self._add_line(piece, link_chars)
                 link_chars = 0
 
+    def _add_line(self, piece: str, link_chars: int) -> None:
+        chars = len(piece) - piece.count(" ")
+        # Web addresses are neither prose nor punctuation (their dots, commas and question marks).
+        words = _URL.sub("", piece)
+        url_chars = len(piece) - len(words)
+        punctuation = sum(char in _PUNCTUATION for char in words)
+        self._open_children[-1].append((len(self.lines), len(self.lines) + 1))
+        self.lines.append(
+            _Line(
+                piece,
+                chars,
+                min(chars, link_chars),
+                url_chars,
+                punctuation,
+                heading=self._depth["heading"] > 0,
+                cell=self._depth["cell"] > 0,
+            )
+        )
+
+    def finish(self) -> tuple[list[_Line], list[_Block]]:
+        """End the last line; return the lines and the blocks, the whole page a block of its loose lines."""
+        self.end_line()
+        if self._open_children[0]:
+            self.blocks.append(_Block(0, len(self.lines), tuple(self._open_children[0]), False))
+        return self.lines, self.blocks
+
+
+def _counters(tag: Tag) -> list[str]:
+    """Return what an element counts as while it is open: a link, <pre>, a heading or a table cell."""
+    if tag.name == "a" and tag.has_attr("href"):
+        return ["link"]
+    if tag.name == "pre":
+        return ["pre"]
+    if tag.name in _HEADING_TAGS:
+        return ["heading"]
+    if tag.name in ("td", "th"):
+        return ["cell"]
+    return []
+
+
+def _flatten(soup: BeautifulSoup) -> tuple[list[_Line], list[_Block]]:
+    """Return the page's lines in reading order and every block element with its children's ranges."""
+    flattener = _Flattener()
     # The whole document, not soup.body: broken pages leave text after a stray </body> or </html>.
     # An explicit stack, not recursion: pages nested thousands of levels deep must not hit the limit.
     stack: list[tuple[object, tuple | None]] = [(soup, None)]
     while stack:
         node, opened = stack.pop()
         if opened is not None:
-            start, counters, furniture_name = opened
-            if node.name in _BLOCK_TAGS or node.name == "br":
-                flush()
-            for key in counters:
-                depth[key] -= 1
-            if node.name in _BLOCK_TAGS:
-                children = open_children.pop()
-                if len(lines) > start:
-                    blocks.append(_Block(start, len(lines), tuple(children), furniture_name))
-                    open_children[-1].append((start, len(lines)))
-            continue
-        if type(node) is NavigableString:
-            parts.append(node)
-            if depth["link"]:
-                link_parts.append(node)
-            continue
+            flattener.close(node, opened)
+        elif type(node) is NavigableString:
+            flattener.text(node)
         # Comments, CDATA, doctypes and processing instructions are NavigableString subclasses: skipped.
-        if not isinstance(node, Tag) or _is_skipped(node):
-            continue
-        is_block = node.name in _BLOCK_TAGS
-        if is_block or node.name == "br":
-            flush()
-        counters = []
-        if node.name == "a" and node.has_attr("href"):
-            counters.append("link")
-        elif node.name == "pre":
-            counters.append("pre")
-        elif node.name in _HEADING_TAGS:
-            counters.append("heading")
-        elif node.name in ("td", "th"):
-            counters.append("cell")
-        for key in counters:
-            depth[key] += 1
-        if is_block:
-            open_children.append([])
-        stack.append((node, (len(lines), counters, is_block and _has_furniture_name(node))))
-        stack.extend((child, None) for child in reversed(node.contents))
-    flush()
-    if open_children[0]:
-        blocks.append(_Block(0, len(lines), tuple(open_children[0]), False))
-    return lines, blocks
+        elif isinstance(node, Tag) and not _is_skipped(node):
+            stack.append((node, flattener.open(node)))
+            stack.extend((child, None) for child in reversed(node.contents))
+    return flattener.finish()
 
 
 def _is_link(line: _Line) -> bool:
