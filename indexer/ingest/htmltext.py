@@ -1,9 +1,9 @@
 """Take the main text, title, date and author out of a saved web page.
 
-Parts: ``_parse`` (BeautifulSoup with lxml) → ``_flatten`` (one iterative walk that skips scripts,
-styles, form controls, comments and hidden elements; a ``_Flattener`` gathers the text as lines, each
-knowing its link characters, plus every block element as the ranges of its children) → ``_furniture`` (blocks whose
-class or id names page furniture: nav, footer, comment, related, share ...) → ``_choose`` (the run of
+Parts: ``_parse`` (BeautifulSoup with lxml) → ``flatten`` (``indexer.ingest.htmllines``: one walk that
+skips scripts, styles, form controls, comments and hidden elements, and gives the text as lines, each
+knowing its link characters, plus every block element as the ranges of its children) → ``_furniture``
+(blocks whose class or id names page furniture: nav, footer, comment, related, share ...) → ``_choose`` (the run of
 one block's children whose lines weigh most: prose counts for; link lists, furniture, site notices and
 short unpunctuated lines against; a post's time stamp ends a run, and of several posts the first of a
 fair size wins) → ``_trim`` (no non-prose at the ends, but a document's closing signature stays) →
@@ -22,8 +22,10 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
+
+from indexer.ingest.htmllines import Block, Line, collapse, flatten
 
 PARSER = "lxml"
 # Parsing costs about a second per million characters (several on tag-dense pages); larger pages are only
@@ -42,55 +44,6 @@ class HtmlText:
     author: str
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One line of text: the characters between two block boundaries."""
-
-    text: str
-    chars: int
-    link_chars: int
-    url_chars: int
-    punctuation: int
-    heading: bool
-    cell: bool
-
-
-@dataclass(frozen=True)
-class _Block:
-    """A block element: its lines [start, end), its children (blocks and loose lines) as ranges, its names."""
-
-    start: int
-    end: int
-    children: tuple[tuple[int, int], ...]
-    furniture_name: bool
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_SKIPPED_TAGS = _words(
-    "script style noscript template iframe frame frameset object embed applet svg math canvas audio video "
-    "map select option textarea button input label head title link meta xml"
-)
-_BLOCK_TAGS = _words(
-    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li main menu nav ol p pre section summary "
-    "table tbody td tfoot th thead tr ul caption"
-)
-_HEADING_TAGS = _words("h1 h2 h3 h4 h5 h6")
-_FURNITURE_TAGS = frozenset(("nav", "aside", "footer"))
-_PUNCTUATION = frozenset("，。！？；、,!?;")
-_URL = re.compile(r"(?:https?://|www\.)[\w./?%&=:;,#~+@-]+", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# Words of class and id names that mark page furniture, whole (``ad``) or inside a word (``topnav``).
-_FURNITURE_WORDS = _words(
-    "ad ads adv banner foot side bread crumb crumbs hot rank ranking tag tags links login search pager "
-    "popup modal cookie subscribe sponsor widget toolbar social sharing pinglun tuijian xgxw xgwz xglj"
-)
-_FURNITURE_STEMS = re.compile(r"nav|menu|footer|sidebar|breadcrumb|copyright|comment|share|related|recommend|advert")
-_NAME_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # A block named as furniture is trusted unless it holds nearly all the page's prose (a misnamed wrapper).
 _FURNITURE_MAX_SHARE = 0.9
 # Site notices, never an article's text: copyright, licence numbers, reprint terms, complaint lines.
@@ -136,7 +89,7 @@ def extract(html: str) -> HtmlText:
         soup = _parse(html)
         meta = _head_meta(soup)
         word_export = _is_word_export(soup, meta)
-        lines, blocks = _flatten(soup)
+        lines, blocks = flatten(soup)
     except (RecursionError, ParserRejectedMarkup):
         return HtmlText("", _plain_text(html), "", "")
     if word_export:
@@ -180,11 +133,11 @@ def _head_meta(soup: BeautifulSoup) -> dict[str, str]:
     meta = {}
     for tag in soup.find_all("meta"):
         key = str(tag.get("name") or tag.get("property") or tag.get("itemprop") or "").lower()
-        content = _collapse(str(tag.get("content") or ""))
+        content = collapse(str(tag.get("content") or ""))
         if key and content:
             meta.setdefault(key, content)
     if soup.title is not None:
-        meta["title"] = _collapse(soup.title.get_text())
+        meta["title"] = collapse(soup.title.get_text())
     return meta
 
 
@@ -202,161 +155,23 @@ def _is_word_export(soup: BeautifulSoup, meta: dict[str, str]) -> bool:
     )
 
 
-def _is_skipped(tag: Tag) -> bool:
-    """Return whether the element is never text: scripts, styles, form controls, media, hidden elements."""
-    if tag.name in _SKIPPED_TAGS or tag.has_attr("hidden"):
-        return True
-    style = tag.get("style")
-    return bool(style) and bool(_HIDDEN_STYLE.search(str(style)))
-
-
-def _has_furniture_name(tag: Tag) -> bool:
-    """Return whether the element's tag, class or id says menu, footer, comments, related links and the like."""
-    if tag.name in _FURNITURE_TAGS:
-        return True
-    names = " ".join([*tag.get("class", ()), str(tag.get("id", ""))])
-    for word in _NAME_WORD.findall(_CAMEL_CASE.sub(" ", names).lower()):
-        if word in _FURNITURE_WORDS or _FURNITURE_STEMS.search(word):
-            return True
-    return False
-
-
-class _Flattener:
-    """One walk's output: the text gathered into lines, and every block element as the ranges of its children.
-
-    ``text`` adds a string to the line being gathered; ``open`` and ``close`` take an element's start
-    and end (a block or <br> ends the line; a link, <pre>, heading or table cell is counted while open);
-    ``end_line`` turns the gathered text into lines; ``finish`` returns the lines and the blocks.
-    """
-
-    def __init__(self) -> None:
-        self.lines: list[_Line] = []
-        self.blocks: list[_Block] = []
-        self._parts: list[str] = []
-        self._link_parts: list[str] = []
-        self._depth = {"link": 0, "pre": 0, "heading": 0, "cell": 0}
-        # The children of every block element still open, innermost last; a new line lands in the innermost.
-        self._open_children: list[list[tuple[int, int]]] = [[]]
-
-    def text(self, string: NavigableString) -> None:
-        """Add a string to the line being gathered."""
-        self._parts.append(string)
-        if self._depth["link"]:
-            self._link_parts.append(string)
-
-    def open(self, tag: Tag) -> tuple[int, list[str], bool]:
-        """Start an element; return what ``close`` needs: the first line, the counters raised, a furniture name."""
-        is_block = tag.name in _BLOCK_TAGS
-        if is_block or tag.name == "br":
-            self.end_line()
-        counters = _counters(tag)
-        for key in counters:
-            self._depth[key] += 1
-        if is_block:
-            self._open_children.append([])
-        return len(self.lines), counters, is_block and _has_furniture_name(tag)
-
-    def close(self, tag: Tag, opened: tuple[int, list[str], bool]) -> None:
-        """End an element opened with ``open``; a block that holds lines becomes a block of them."""
-        start, counters, furniture_name = opened
-        if tag.name in _BLOCK_TAGS or tag.name == "br":
-            self.end_line()
-        for key in counters:
-            self._depth[key] -= 1
-        if tag.name in _BLOCK_TAGS:
-            children = self._open_children.pop()
-            if len(self.lines) > start:
-                self.blocks.append(_Block(start, len(self.lines), tuple(children), furniture_name))
-                self._open_children[-1].append((start, len(self.lines)))
-
-    def end_line(self) -> None:
-        """Turn the text gathered since the last block boundary into a line (one per line inside <pre>)."""
-        text = "".join(self._parts)
-        link_chars = len("".join("".join(self._link_parts).split()))
-        self._parts.clear()
-        self._link_parts.clear()
-        for piece in text.split("\n") if self._depth["pre"] else [text]:
-            piece = _collapse(piece)
-            if piece:
-                self._add_line(piece, link_chars)
-                link_chars = 0
-
-    def _add_line(self, piece: str, link_chars: int) -> None:
-        chars = len(piece) - piece.count(" ")
-        # Web addresses are neither prose nor punctuation (their dots, commas and question marks).
-        words = _URL.sub("", piece)
-        url_chars = len(piece) - len(words)
-        punctuation = sum(char in _PUNCTUATION for char in words)
-        self._open_children[-1].append((len(self.lines), len(self.lines) + 1))
-        self.lines.append(
-            _Line(
-                piece,
-                chars,
-                min(chars, link_chars),
-                url_chars,
-                punctuation,
-                heading=self._depth["heading"] > 0,
-                cell=self._depth["cell"] > 0,
-            )
-        )
-
-    def finish(self) -> tuple[list[_Line], list[_Block]]:
-        """End the last line; return the lines and the blocks, the whole page a block of its loose lines."""
-        self.end_line()
-        if self._open_children[0]:
-            self.blocks.append(_Block(0, len(self.lines), tuple(self._open_children[0]), False))
-        return self.lines, self.blocks
-
-
-def _counters(tag: Tag) -> list[str]:
-    """Return what an element counts as while it is open: a link, <pre>, a heading or a table cell."""
-    if tag.name == "a" and tag.has_attr("href"):
-        return ["link"]
-    if tag.name == "pre":
-        return ["pre"]
-    if tag.name in _HEADING_TAGS:
-        return ["heading"]
-    if tag.name in ("td", "th"):
-        return ["cell"]
-    return []
-
-
-def _flatten(soup: BeautifulSoup) -> tuple[list[_Line], list[_Block]]:
-    """Return the page's lines in reading order and every block element with its children's ranges."""
-    flattener = _Flattener()
-    # The whole document, not soup.body: broken pages leave text after a stray </body> or </html>.
-    # An explicit stack, not recursion: pages nested thousands of levels deep must not hit the limit.
-    stack: list[tuple[object, tuple | None]] = [(soup, None)]
-    while stack:
-        node, opened = stack.pop()
-        if opened is not None:
-            flattener.close(node, opened)
-        elif type(node) is NavigableString:
-            flattener.text(node)
-        # Comments, CDATA, doctypes and processing instructions are NavigableString subclasses: skipped.
-        elif isinstance(node, Tag) and not _is_skipped(node):
-            stack.append((node, flattener.open(node)))
-            stack.extend((child, None) for child in reversed(node.contents))
-    return flattener.finish()
-
-
-def _is_link(line: _Line) -> bool:
+def _is_link(line: Line) -> bool:
     return line.link_chars > _LINK_SHARE * line.chars
 
 
-def _is_prose(line: _Line) -> bool:
+def _is_prose(line: Line) -> bool:
     return not _is_link(line) and (line.punctuation > 0 or line.chars - line.link_chars - line.url_chars >= 40)
 
 
-def _is_notice(line: _Line) -> bool:
+def _is_notice(line: Line) -> bool:
     return line.chars <= _NOTICE_MAX_CHARS and bool(_NOTICE.search(line.text))
 
 
-def _is_stamp(line: _Line) -> bool:
+def _is_stamp(line: Line) -> bool:
     return not _is_prose(line) and bool(_STAMP.search(line.text))
 
 
-def _furniture(lines: list[_Line], blocks: list[_Block]) -> list[bool]:
+def _furniture(lines: list[Line], blocks: list[Block]) -> list[bool]:
     """Return, per line, whether it sits in a block named as furniture."""
     prose = [0]
     for line in lines:
@@ -374,7 +189,7 @@ def _furniture(lines: list[_Line], blocks: list[_Block]) -> list[bool]:
     return furniture
 
 
-def _weight(line: _Line, *, furniture: bool) -> float:
+def _weight(line: Line, *, furniture: bool) -> float:
     """Return how much a line argues for the block holding it being the main text."""
     if _is_notice(line):
         return -_NOTICE_COST * line.chars
@@ -388,7 +203,7 @@ def _weight(line: _Line, *, furniture: bool) -> float:
 _Segment = tuple[float, int, int]
 
 
-def _choose(lines: list[_Line], furniture: list[bool], blocks: list[_Block]) -> tuple[int, int]:
+def _choose(lines: list[Line], furniture: list[bool], blocks: list[Block]) -> tuple[int, int]:
     """Return the range of lines, a run of one block's children, that weighs most."""
     count = len(lines)
     weights, stamps = [0.0], [0]
@@ -426,7 +241,7 @@ def _choose(lines: list[_Line], furniture: list[bool], blocks: list[_Block]) -> 
     return best[1], best[2]
 
 
-def _segments(block: _Block, weights: list[float], one_text: Callable[[int, int], bool]) -> list[_Segment]:
+def _segments(block: Block, weights: list[float], one_text: Callable[[int, int], bool]) -> list[_Segment]:
     """Return the (score, start, end) runs of the block's children that weigh most, one per stretch."""
     # Kadane's maximum-sum run: an article followed by link lists in the same table cell is found without
     # them. A run restarts where its sum drops to nothing or where it would join two posts.
@@ -447,7 +262,7 @@ def _segments(block: _Block, weights: list[float], one_text: Callable[[int, int]
     return segments
 
 
-def _trim(lines: list[_Line], furniture: list[bool], chosen: tuple[int, int]) -> tuple[int, int]:
+def _trim(lines: list[Line], furniture: list[bool], chosen: tuple[int, int]) -> tuple[int, int]:
     """Return the chosen range without non-prose lines at its ends.
 
     Kept: headings just above the first prose line, and a document's closing signature (issuer and date,
@@ -469,7 +284,7 @@ def _trim(lines: list[_Line], furniture: list[bool], chosen: tuple[int, int]) ->
     return start, end
 
 
-def _dedupe(lines: list[_Line]) -> list[_Line]:
+def _dedupe(lines: list[Line]) -> list[Line]:
     """Return lines without a run repeated whole (pages that carry a header twice, one copy for phones)."""
     texts = [line.text for line in lines]
     seen: set[tuple[str, ...]] = set()
@@ -482,10 +297,6 @@ def _dedupe(lines: list[_Line]) -> list[_Line]:
     return [line for line, is_repeated in zip(lines, repeated, strict=True) if not is_repeated]
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 # Separators between an article title and site or channel names in <title>: _ | ｜ -- — – :: », " - ", and a
 # hyphen next to a Chinese character (标题-搜狐财经, but not SK-II).
 _TITLE_SEPARATORS = re.compile(
@@ -493,7 +304,7 @@ _TITLE_SEPARATORS = re.compile(
 )
 
 
-def _title(meta: dict[str, str], lines: list[_Line], header: list[_Line]) -> str:
+def _title(meta: dict[str, str], lines: list[Line], header: list[Line]) -> str:
     """Return the article title: a heading <title> holds, else a header line it holds, else <title> cleaned."""
     titles = [meta[key] for key in ("og:title", "twitter:title", "title") if meta.get(key)]
     segments = [segment for segment in _TITLE_SEPARATORS.split(titles[0]) if segment.strip()] if titles else []
@@ -518,7 +329,7 @@ _DATE = re.compile(
 _META_DATES = ("article:published_time", "publishdate", "pubdate", "publish_date", "date", "dc.date")
 
 
-def _date(header: list[_Line], kept: list[_Line], meta: dict[str, str], lines: list[_Line]) -> str:
+def _date(header: list[Line], kept: list[Line], meta: dict[str, str], lines: list[Line]) -> str:
     """Return the publication date as written: just above the text, at its top, in <meta>, at its end, anywhere."""
     for line in [*header[::-1], *kept[:3]]:
         match = _DATE.search(line.text)
@@ -554,7 +365,7 @@ _EDITOR = re.compile(rf"(?:责任编辑|编\s*辑)\s*[:：]\s*({_NAME}){_NAME_EN
 _NOT_A_PERSON = re.compile(r"team|inc\b|corp|ltd|powered|discuz|网络|网站|公司", re.I)
 
 
-def _author(near: list[_Line], meta: dict[str, str]) -> str:
+def _author(near: list[Line], meta: dict[str, str]) -> str:
     """Return the byline's name(s), else <meta name=author>, else the editor's name."""
     for pattern in _BYLINES:
         for line in near:
@@ -594,4 +405,4 @@ def _plain_text(html: str) -> str:
         position = closing.end() if closing else len(html)
     kept.append(html[position:])
     text = _TAG.sub(" ", _LINE_BREAK_TAG.sub("\n", " ".join(kept)))
-    return "\n".join(line for line in (_collapse(raw) for raw in html_entities.unescape(text).split("\n")) if line)
+    return "\n".join(line for line in (collapse(raw) for raw in html_entities.unescape(text).split("\n")) if line)
