@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.ingest import metadata  # noqa: E402
 from indexer.ingest.documents import load_documents  # noqa: E402
 from indexer.ingest.read import ReadError  # noqa: E402
+from indexer.text import places  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 NATIONAL = ("全国", "国务院", "中央")
@@ -82,7 +82,7 @@ def _shown(province: str, city: str) -> str:
 
 def _is_city_regulation(title: str, province: str) -> bool:
     """Return whether a title names a city of the province first (宁波市…条例, 深圳经济特区…条例)."""
-    mentions = metadata.place_mentions(title)
+    mentions = places.place_mentions(title)
     return bool(mentions) and bool(mentions[0].city) and mentions[0].province == province
 
 
@@ -90,7 +90,7 @@ def place_correct(expected: str, row_title: str, province: str, city: str) -> bo
     """Return whether (province, city) answers the manifest place value."""
     if expected in NATIONAL:
         return not province and not city
-    wanted = metadata.normalise_place(expected)
+    wanted = places.normalise_place(expected)
     if not wanted.province:
         raise ValueError(f"manifest place {expected!r} is not in the gazetteer")
     if wanted.city:
@@ -98,7 +98,7 @@ def place_correct(expected: str, row_title: str, province: str, city: str) -> bo
     if _is_city_regulation(row_title, wanted.province):
         return province == wanted.province
     # A municipality (北京市) is province and city at once.
-    return province == wanted.province and city in ("", metadata.with_municipality_city(wanted).city)
+    return province == wanted.province and city in ("", places.with_municipality_city(wanted).city)
 
 
 def evaluate(corpus: Path) -> Report:

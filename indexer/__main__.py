@@ -141,8 +141,8 @@ def _command_figures(args) -> int:
 
 def _command_inspect(args) -> int:
     from indexer.ingest.documents import load_documents
+    from indexer.ingest.files import scan
     from indexer.ingest.read import ReadError
-    from indexer.store.build import scan
 
     status = 0
     for given in args.paths:

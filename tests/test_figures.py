@@ -40,6 +40,8 @@ def rows(text: str, **options) -> list[tuple]:
         ),
         ("十几万职工受益工资集体协商。", [("职工受益工资集体协商", 100000, "人", "多", A)]),
         ("召开全市职工代表大会，会期2天。", [("会期", 2, "天", "", A)]),
+        ("资助困难职工一百零五人。", [("资助困难职工", 105, "人", "", A)]),  # 零 for a skipped place
+        ("各项存款余额超过万亿元。", [("存款余额", 10000, "亿元", "超过", A)]),  # 万亿 is 10000 亿, not 10001
     ],
 )
 def test_numbers_and_units(text, expected):
@@ -66,6 +68,8 @@ def test_numbers_and_units(text, expected):
         "严格落实中央八项规定。",  # 八项规定: a name
         "学习、贯彻、落实这两个会议精神。",  # a reference back, not a count
         "应当自收到要约书之日起十个工作日内给予答复。",  # a time limit
+        "凝聚亿万人民的智慧和力量。",  # 亿万: an idiom, no numeral
+        "四万万人团结起来。",  # 万万: not read as a numeral (it was 50000 人)
     ],
 )
 def test_not_figures(text):

@@ -259,7 +259,7 @@ def test_recursion_error_falls_back_to_the_whole_page(monkeypatch):
     def too_deep(soup):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(htmltext, "_flatten", too_deep)
+    monkeypatch.setattr(htmltext, "flatten", too_deep)
     html = "<html><body><script>x()</script><div>第一段</div><p>第二段 &amp; 更多</p></body></html>"
     assert extract(html) == HtmlText(title="", text="第一段\n第二段 & 更多", date="", author="")
 

@@ -184,8 +184,9 @@ def test_bad_input_raises_as_python_would(compiled):
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
 def test_content_spans_are_jiebas_tokens_on_every_passage_of_the_corpus(compiled, python):
     from indexer.ingest.documents import load_documents
+    from indexer.ingest.files import scan
     from indexer.ingest.read import ReadError
-    from indexer.store.build import passage_fields, scan
+    from indexer.store.rows import passage_fields
 
     files, _ = scan(CORPUS)
     passages = 0

@@ -53,6 +53,8 @@ def test_find_date(lines, date):
         ("二○一六年十二月二十日", "2016-12-20"),
         ("一九九八年十月二十七日", "1998-10-27"),
         ("二〇一五年三月", "2015-03"),
+        ("二〇一五年十月", "2015-10"),
+        ("二〇一五年一二月三日", None),  # no month: left as written (it used to raise KeyError)
     ],
 )
 def test_find_date_in_chinese_numerals(line, date):
@@ -410,10 +412,10 @@ def test_seed_passages_point_into_their_document(prefix):
 def test_the_topic_trie_finds_what_the_plain_alternation_finds():
     import re
 
-    from indexer.ingest import metadata
+    from indexer.ingest.metadata import classify
     from indexer.text.normalise import search_form
 
-    pattern, topics_by_phrase = metadata._topic_pattern()
+    pattern, topics_by_phrase = classify._topic_pattern()
     plain = re.compile("|".join(re.escape(phrase) for phrase in sorted(topics_by_phrase, key=len, reverse=True)))
     texts = [
         passage.text
@@ -432,4 +434,4 @@ def test_the_topic_trie_finds_what_the_plain_alternation_finds():
         assert [(match.start(), match.group()) for match in pattern.finditer(form)] == theirs
         found += len(theirs)
     assert found > 500
-    assert metadata._trie_pattern(["工会", "工会经费", "工资"]) == "工(?:会(?:经费|)|资)"
+    assert classify._trie_pattern(["工会", "工会经费", "工资"]) == "工(?:会(?:经费|)|资)"

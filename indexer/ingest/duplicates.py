@@ -12,20 +12,20 @@ import zlib
 from collections import defaultdict
 
 from indexer.text.normalise import search_form
+from indexer.text.sentences import sentences
 
 SKETCH_SIZE = 256
 MIN_SENTENCE_CHARS = 8
 SIMILARITY = 0.6  # estimated Jaccard of the sentence sets
 CONTAINMENT = 0.7  # for short documents (whole sentence sets): share of the smaller one found in the other
 SIZE_RATIO = 0.5  # a short notice quoted inside a long report is not a copy of it
-_SENTENCE = re.compile(r"[。！？!?；;\n]")
 _NOT_CONTENT = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 
 
 def sketch(text: str, *, size: int = SKETCH_SIZE) -> list[int]:
     """Return the smallest ``size`` hashes of the document's normalised sentences, sorted."""
     hashes = set()
-    for sentence in _SENTENCE.split(search_form(text)):
+    for sentence in sentences(search_form(text)):
         core = _NOT_CONTENT.sub("", sentence)
         if len(core) >= MIN_SENTENCE_CHARS:
             hashes.add(zlib.crc32(core.encode("utf-8")))

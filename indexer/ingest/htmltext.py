@@ -1,9 +1,9 @@
 """Take the main text, title, date and author out of a saved web page.
 
-Parts: ``_parse`` (BeautifulSoup with lxml) → ``_flatten`` (one iterative walk that skips scripts,
-styles, form controls, comments and hidden elements, and yields the text as lines, each knowing its
-link characters, plus every block element as the ranges of its children) → ``_furniture`` (blocks whose
-class or id names page furniture: nav, footer, comment, related, share ...) → ``_choose`` (the run of
+Parts: ``_parse`` (BeautifulSoup with lxml) → ``flatten`` (``indexer.ingest.htmllines``: one walk that
+skips scripts, styles, form controls, comments and hidden elements, and gives the text as lines, each
+knowing its link characters, plus every block element as the ranges of its children) → ``_furniture``
+(blocks whose class or id names page furniture: nav, footer, comment, related, share ...) → ``_choose`` (the run of
 one block's children whose lines weigh most: prose counts for; link lists, furniture, site notices and
 short unpunctuated lines against; a post's time stamp ends a run, and of several posts the first of a
 fair size wins) → ``_trim`` (no non-prose at the ends, but a document's closing signature stays) →
@@ -22,8 +22,10 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
+
+from indexer.ingest.htmllines import Block, Line, collapse, flatten
 
 PARSER = "lxml"
 # Parsing costs about a second per million characters (several on tag-dense pages); larger pages are only
@@ -42,55 +44,6 @@ class HtmlText:
     author: str
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One line of text: the characters between two block boundaries."""
-
-    text: str
-    chars: int
-    link_chars: int
-    url_chars: int
-    punctuation: int
-    heading: bool
-    cell: bool
-
-
-@dataclass(frozen=True)
-class _Block:
-    """A block element: its lines [start, end), its children (blocks and loose lines) as ranges, its names."""
-
-    start: int
-    end: int
-    children: tuple[tuple[int, int], ...]
-    furniture_name: bool
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_SKIPPED_TAGS = _words(
-    "script style noscript template iframe frame frameset object embed applet svg math canvas audio video "
-    "map select option textarea button input label head title link meta xml"
-)
-_BLOCK_TAGS = _words(
-    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li main menu nav ol p pre section summary "
-    "table tbody td tfoot th thead tr ul caption"
-)
-_HEADING_TAGS = _words("h1 h2 h3 h4 h5 h6")
-_FURNITURE_TAGS = frozenset(("nav", "aside", "footer"))
-_PUNCTUATION = frozenset("，。！？；、,!?;")
-_URL = re.compile(r"(?:https?://|www\.)[\w./?%&=:;,#~+@-]+", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# Words of class and id names that mark page furniture, whole (``ad``) or inside a word (``topnav``).
-_FURNITURE_WORDS = _words(
-    "ad ads adv banner foot side bread crumb crumbs hot rank ranking tag tags links login search pager "
-    "popup modal cookie subscribe sponsor widget toolbar social sharing pinglun tuijian xgxw xgwz xglj"
-)
-_FURNITURE_STEMS = re.compile(r"nav|menu|footer|sidebar|breadcrumb|copyright|comment|share|related|recommend|advert")
-_NAME_WORD = re.compile(r"[a-z0-9]+")
-_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # A block named as furniture is trusted unless it holds nearly all the page's prose (a misnamed wrapper).
 _FURNITURE_MAX_SHARE = 0.9
 # Site notices, never an article's text: copyright, licence numbers, reprint terms, complaint lines.
@@ -136,7 +89,7 @@ def extract(html: str) -> HtmlText:
         soup = _parse(html)
         meta = _head_meta(soup)
         word_export = _is_word_export(soup, meta)
-        lines, blocks = _flatten(soup)
+        lines, blocks = flatten(soup)
     except (RecursionError, ParserRejectedMarkup):
         return HtmlText("", _plain_text(html), "", "")
     if word_export:
@@ -180,11 +133,11 @@ def _head_meta(soup: BeautifulSoup) -> dict[str, str]:
     meta = {}
     for tag in soup.find_all("meta"):
         key = str(tag.get("name") or tag.get("property") or tag.get("itemprop") or "").lower()
-        content = _collapse(str(tag.get("content") or ""))
+        content = collapse(str(tag.get("content") or ""))
         if key and content:
             meta.setdefault(key, content)
     if soup.title is not None:
-        meta["title"] = _collapse(soup.title.get_text())
+        meta["title"] = collapse(soup.title.get_text())
     return meta
 
 
@@ -202,128 +155,23 @@ def _is_word_export(soup: BeautifulSoup, meta: dict[str, str]) -> bool:
     )
 
 
-def _is_skipped(tag: Tag) -> bool:
-    """Return whether the element is never text: scripts, styles, form controls, media, hidden elements."""
-    if tag.name in _SKIPPED_TAGS or tag.has_attr("hidden"):
-        return True
-    style = tag.get("style")
-    return bool(style) and bool(_HIDDEN_STYLE.search(str(style)))
-
-
-def _has_furniture_name(tag: Tag) -> bool:
-    """Return whether the element's tag, class or id says menu, footer, comments, related links and the like."""
-    if tag.name in _FURNITURE_TAGS:
-        return True
-    names = " ".join([*tag.get("class", ()), str(tag.get("id", ""))])
-    for word in _NAME_WORD.findall(_CAMEL_CASE.sub(" ", names).lower()):
-        if word in _FURNITURE_WORDS or _FURNITURE_STEMS.search(word):
-            return True
-    return False
-
-
-def _flatten(soup: BeautifulSoup) -> tuple[list[_Line], list[_Block]]:
-    """Return the page's lines in reading order and every block element with its children's ranges."""
-    lines: list[_Line] = []
-    blocks: list[_Block] = []
-    parts: list[str] = []
-    link_parts: list[str] = []
-    depth = {"link": 0, "pre": 0, "heading": 0, "cell": 0}
-    # The children of every block element still open, innermost last; a new line lands in the innermost.
-    open_children: list[list[tuple[int, int]]] = [[]]
-
-    def flush() -> None:
-        text = "".join(parts)
-        link_chars = len("".join("".join(link_parts).split()))
-        parts.clear()
-        link_parts.clear()
-        for piece in text.split("\n") if depth["pre"] else [text]:
-            piece = _collapse(piece)
-            if piece:
-                chars = len(piece) - piece.count(" ")
-                # Web addresses are neither prose nor punctuation (their dots, commas and question marks).
-                words = _URL.sub("", piece)
-                url_chars = len(piece) - len(words)
-                punctuation = sum(char in _PUNCTUATION for char in words)
-                open_children[-1].append((len(lines), len(lines) + 1))
-                lines.append(
-                    _Line(
-                        piece,
-                        chars,
-                        min(chars, link_chars),
-                        url_chars,
-                        punctuation,
-                        heading=depth["heading"] > 0,
-                        cell=depth["cell"] > 0,
-                    )
-                )
-                link_chars = 0
-
-    # The whole document, not soup.body: broken pages leave text after a stray </body> or </html>.
-    # An explicit stack, not recursion: pages nested thousands of levels deep must not hit the limit.
-    stack: list[tuple[object, tuple | None]] = [(soup, None)]
-    while stack:
-        node, opened = stack.pop()
-        if opened is not None:
-            start, counters, furniture_name = opened
-            if node.name in _BLOCK_TAGS or node.name == "br":
-                flush()
-            for key in counters:
-                depth[key] -= 1
-            if node.name in _BLOCK_TAGS:
-                children = open_children.pop()
-                if len(lines) > start:
-                    blocks.append(_Block(start, len(lines), tuple(children), furniture_name))
-                    open_children[-1].append((start, len(lines)))
-            continue
-        if type(node) is NavigableString:
-            parts.append(node)
-            if depth["link"]:
-                link_parts.append(node)
-            continue
-        # Comments, CDATA, doctypes and processing instructions are NavigableString subclasses: skipped.
-        if not isinstance(node, Tag) or _is_skipped(node):
-            continue
-        is_block = node.name in _BLOCK_TAGS
-        if is_block or node.name == "br":
-            flush()
-        counters = []
-        if node.name == "a" and node.has_attr("href"):
-            counters.append("link")
-        elif node.name == "pre":
-            counters.append("pre")
-        elif node.name in _HEADING_TAGS:
-            counters.append("heading")
-        elif node.name in ("td", "th"):
-            counters.append("cell")
-        for key in counters:
-            depth[key] += 1
-        if is_block:
-            open_children.append([])
-        stack.append((node, (len(lines), counters, is_block and _has_furniture_name(node))))
-        stack.extend((child, None) for child in reversed(node.contents))
-    flush()
-    if open_children[0]:
-        blocks.append(_Block(0, len(lines), tuple(open_children[0]), False))
-    return lines, blocks
-
-
-def _is_link(line: _Line) -> bool:
+def _is_link(line: Line) -> bool:
     return line.link_chars > _LINK_SHARE * line.chars
 
 
-def _is_prose(line: _Line) -> bool:
+def _is_prose(line: Line) -> bool:
     return not _is_link(line) and (line.punctuation > 0 or line.chars - line.link_chars - line.url_chars >= 40)
 
 
-def _is_notice(line: _Line) -> bool:
+def _is_notice(line: Line) -> bool:
     return line.chars <= _NOTICE_MAX_CHARS and bool(_NOTICE.search(line.text))
 
 
-def _is_stamp(line: _Line) -> bool:
+def _is_stamp(line: Line) -> bool:
     return not _is_prose(line) and bool(_STAMP.search(line.text))
 
 
-def _furniture(lines: list[_Line], blocks: list[_Block]) -> list[bool]:
+def _furniture(lines: list[Line], blocks: list[Block]) -> list[bool]:
     """Return, per line, whether it sits in a block named as furniture."""
     prose = [0]
     for line in lines:
@@ -341,7 +189,7 @@ def _furniture(lines: list[_Line], blocks: list[_Block]) -> list[bool]:
     return furniture
 
 
-def _weight(line: _Line, *, furniture: bool) -> float:
+def _weight(line: Line, *, furniture: bool) -> float:
     """Return how much a line argues for the block holding it being the main text."""
     if _is_notice(line):
         return -_NOTICE_COST * line.chars
@@ -355,7 +203,7 @@ def _weight(line: _Line, *, furniture: bool) -> float:
 _Segment = tuple[float, int, int]
 
 
-def _choose(lines: list[_Line], furniture: list[bool], blocks: list[_Block]) -> tuple[int, int]:
+def _choose(lines: list[Line], furniture: list[bool], blocks: list[Block]) -> tuple[int, int]:
     """Return the range of lines, a run of one block's children, that weighs most."""
     count = len(lines)
     weights, stamps = [0.0], [0]
@@ -393,7 +241,7 @@ def _choose(lines: list[_Line], furniture: list[bool], blocks: list[_Block]) -> 
     return best[1], best[2]
 
 
-def _segments(block: _Block, weights: list[float], one_text: Callable[[int, int], bool]) -> list[_Segment]:
+def _segments(block: Block, weights: list[float], one_text: Callable[[int, int], bool]) -> list[_Segment]:
     """Return the (score, start, end) runs of the block's children that weigh most, one per stretch."""
     # Kadane's maximum-sum run: an article followed by link lists in the same table cell is found without
     # them. A run restarts where its sum drops to nothing or where it would join two posts.
@@ -414,7 +262,7 @@ def _segments(block: _Block, weights: list[float], one_text: Callable[[int, int]
     return segments
 
 
-def _trim(lines: list[_Line], furniture: list[bool], chosen: tuple[int, int]) -> tuple[int, int]:
+def _trim(lines: list[Line], furniture: list[bool], chosen: tuple[int, int]) -> tuple[int, int]:
     """Return the chosen range without non-prose lines at its ends.
 
     Kept: headings just above the first prose line, and a document's closing signature (issuer and date,
@@ -436,7 +284,7 @@ def _trim(lines: list[_Line], furniture: list[bool], chosen: tuple[int, int]) ->
     return start, end
 
 
-def _dedupe(lines: list[_Line]) -> list[_Line]:
+def _dedupe(lines: list[Line]) -> list[Line]:
     """Return lines without a run repeated whole (pages that carry a header twice, one copy for phones)."""
     texts = [line.text for line in lines]
     seen: set[tuple[str, ...]] = set()
@@ -449,10 +297,6 @@ def _dedupe(lines: list[_Line]) -> list[_Line]:
     return [line for line, is_repeated in zip(lines, repeated, strict=True) if not is_repeated]
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 # Separators between an article title and site or channel names in <title>: _ | ｜ -- — – :: », " - ", and a
 # hyphen next to a Chinese character (标题-搜狐财经, but not SK-II).
 _TITLE_SEPARATORS = re.compile(
@@ -460,7 +304,7 @@ _TITLE_SEPARATORS = re.compile(
 )
 
 
-def _title(meta: dict[str, str], lines: list[_Line], header: list[_Line]) -> str:
+def _title(meta: dict[str, str], lines: list[Line], header: list[Line]) -> str:
     """Return the article title: a heading <title> holds, else a header line it holds, else <title> cleaned."""
     titles = [meta[key] for key in ("og:title", "twitter:title", "title") if meta.get(key)]
     segments = [segment for segment in _TITLE_SEPARATORS.split(titles[0]) if segment.strip()] if titles else []
@@ -485,7 +329,7 @@ _DATE = re.compile(
 _META_DATES = ("article:published_time", "publishdate", "pubdate", "publish_date", "date", "dc.date")
 
 
-def _date(header: list[_Line], kept: list[_Line], meta: dict[str, str], lines: list[_Line]) -> str:
+def _date(header: list[Line], kept: list[Line], meta: dict[str, str], lines: list[Line]) -> str:
     """Return the publication date as written: just above the text, at its top, in <meta>, at its end, anywhere."""
     for line in [*header[::-1], *kept[:3]]:
         match = _DATE.search(line.text)
@@ -521,7 +365,7 @@ _EDITOR = re.compile(rf"(?:责任编辑|编\s*辑)\s*[:：]\s*({_NAME}){_NAME_EN
 _NOT_A_PERSON = re.compile(r"team|inc\b|corp|ltd|powered|discuz|网络|网站|公司", re.I)
 
 
-def _author(near: list[_Line], meta: dict[str, str]) -> str:
+def _author(near: list[Line], meta: dict[str, str]) -> str:
     """Return the byline's name(s), else <meta name=author>, else the editor's name."""
     for pattern in _BYLINES:
         for line in near:
@@ -561,4 +405,4 @@ def _plain_text(html: str) -> str:
         position = closing.end() if closing else len(html)
     kept.append(html[position:])
     text = _TAG.sub(" ", _LINE_BREAK_TAG.sub("\n", " ".join(kept)))
-    return "\n".join(line for line in (_collapse(raw) for raw in html_entities.unescape(text).split("\n")) if line)
+    return "\n".join(line for line in (collapse(raw) for raw in html_entities.unescape(text).split("\n")) if line)

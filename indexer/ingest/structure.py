@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.text.sentences import sentence_spans, sentences
+
 NUMERAL = "一二三四五六七八九十百零〇两"
 _ARTICLE_MARK = re.compile(rf"^第[{NUMERAL}\d]+篇\s*[:：]?\s*(.*)$")
 _TERMINAL = tuple('。！？!?；;：:…”」』"）)')
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 
 # (level, pattern) — level 1 is the outermost.
 _HEADINGS = (
@@ -101,10 +102,8 @@ def heading_level(line: str) -> int:
     if len(line) > _MAX_HEADING * 2:
         return 0
     for level, pattern in _HEADINGS:
-        if pattern.match(line):
-            first_sentence = _SENTENCE_END.split(line, maxsplit=1)[0]
-            if len(first_sentence) <= _MAX_HEADING:
-                return level
+        if pattern.match(line) and len(_first_sentence(line)) <= _MAX_HEADING:
+            return level
     return 0
 
 
@@ -145,11 +144,18 @@ def split_header(lines: list[str], *, max_lines: int = 10) -> tuple[Header, list
     return Header(tuple(titles), occasion, tuple(dates), tuple(bylines)), lines[index:]
 
 
+def _first_sentence(line: str) -> str:
+    """Return the first sentence of a line, its end mark included (the whole line when it has none)."""
+    spans = sentence_spans(line, at_line_ends=False)
+    return line[: spans[0][1]] if spans else ""
+
+
 def _split_heading_line(line: str) -> tuple[str, str]:
     """Split '（一）标题。正文…' into heading and the body that follows on the same line."""
-    parts = _SENTENCE_END.split(line, maxsplit=1)
-    if len(parts) == 2 and parts[1].strip() and len(parts[0]) <= _MAX_HEADING:
-        return parts[0].strip(), parts[1].strip()
+    heading = _first_sentence(line)
+    rest = line[len(heading) :]
+    if rest.strip() and len(heading) <= _MAX_HEADING:
+        return heading.strip(), rest.strip()
     return line, ""
 
 
@@ -226,9 +232,8 @@ def _cut_long(text: str) -> list[str]:
     """Cut a long paragraph at sentence ends into pieces of about the target length."""
     if len(text) <= _MAX_PASSAGE:
         return [text]
-    sentences = [part for part in _SENTENCE_END.split(text) if part]
     pieces, current = [], ""
-    for sentence in sentences:
+    for sentence in sentences(text, at_line_ends=False):
         if current and len(current) + len(sentence) > _TARGET_PASSAGE:
             pieces.append(current)
             current = ""

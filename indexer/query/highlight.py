@@ -11,11 +11,9 @@ sentences with the most distinct matches, about ``max_chars`` long).
 from __future__ import annotations
 
 import html
-import re
 
 from indexer.text.normalise import search_form
-
-_SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+from indexer.text.sentences import sentence_spans
 
 
 def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -55,7 +53,7 @@ def highlight(text: str, spans: list[tuple[int, int]], *, start: int = 0, end: i
 def snippet(text: str, needles: list[str], *, max_chars: int = 160) -> str:
     """Return an escaped, highlighted excerpt cut at sentence ends around the best matches."""
     spans = match_spans(text, needles)
-    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.end() > m.start()]
+    sentences = sentence_spans(text)
     if not sentences:
         return ""
     form = search_form(text)

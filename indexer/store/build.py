@@ -17,10 +17,8 @@ Unreadable files are skipped with their reason; the build goes on.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -30,7 +28,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.ingest import duplicates
-from indexer.ingest.read import SUPPORTED_SUFFIXES, source_name
+from indexer.ingest.files import file_hash, scan
+from indexer.ingest.read import source_name
 from indexer.store import postarrays
 from indexer.store.commit import commit
 from indexer.store.generations import (
@@ -101,43 +100,6 @@ class BuildSummary:
             "up_to_date": self.up_to_date,
             "full_rebuild": self.full_rebuild,
         }
-
-
-def scan(documents_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Return (files to read, files skipped with reasons) below a folder, in a stable order."""
-    files, skipped = [], []
-    for folder, subfolders, names in os.walk(documents_dir, followlinks=False):
-        for name in sorted(subfolders):
-            if (Path(folder) / name).is_symlink():
-                skipped.append(
-                    (source_name(Path(folder) / name, documents_dir), "link to a folder, not followed / 未跟随目录链接")
-                )
-        subfolders[:] = sorted(
-            name for name in subfolders if not name.startswith(".") and not (Path(folder) / name).is_symlink()
-        )
-        for name in sorted(names):
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
-            source = source_name(path, documents_dir)
-            if path.is_symlink() and not path.exists():
-                skipped.append((source, "broken symbolic link / 符号链接无效"))
-            elif not path.is_file():
-                skipped.append((source, "not a regular file / 不是普通文件"))
-            elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                skipped.append((source, f"unsupported file type {path.suffix or '(none)'} / 不支持的文件类型"))
-            else:
-                files.append(path)
-    return files, skipped
-
-
-def file_hash(path: Path) -> str:
-    """Return the SHA-1 of a file's bytes."""
-    digest = hashlib.sha1()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

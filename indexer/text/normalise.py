@@ -13,6 +13,8 @@ Parts, in the order they run:
   matching (lower case, traditional → simplified), so an offset found in the
   search form is the same offset in the display text and highlights land on the
   right characters.
+* ``numeral_variants`` — a query with its number before a measure word written the
+  other way (两公里 ↔ 2公里), the numerals read by ``indexer.text.numerals``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+
+from indexer.text import numerals
 
 # Chinese punctuation that NFKC would turn into ASCII; the display keeps it.
 _KEEP_PUNCTUATION = set("，：；！？（）")
@@ -121,21 +125,6 @@ def normalise_query(text: str) -> str:
     return search_form(normalise_text(text)).strip()
 
 
-_CHINESE_DIGIT_VALUES = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CHINESE_UNIT_VALUES = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _MEASURE = (
     "公里|千米|平方米|公顷|米|个|家|人次|人|名|元|年|次|项|天|小时|月|周|岁|倍|户|场|期|所|批|支|条|份|套|台|辆|处|座|"
     "间|位|种|类|级|件|本|张|篇|部|亩|吨|公斤|千克|届"
@@ -146,47 +135,15 @@ _CHINESE_NUMBER_BEFORE_MEASURE = re.compile(rf"({_CHINESE_NUMBER})(?=(?:{_MEASUR
 _ARABIC_NUMBER_BEFORE_MEASURE = re.compile(rf"({_ARABIC_INTEGER})(?=(?:{_MEASURE}))")
 # A number with its measure word, kept as one query word so 两公里 can also be searched as 2公里.
 NUMBER_WITH_MEASURE = re.compile(rf"(?:{_CHINESE_NUMBER}|{_ARABIC_INTEGER})(?:{_MEASURE})")
-_CHINESE_SMALL = "零一二三四五六七八九"
 
 
-def chinese_number_value(numeral: str) -> int | None:
-    """Return the value of a Chinese numeral (两, 十二, 三百五十, 1万 is not one), None if it is not one."""
-    total, section, digit = 0, 0, None
-    for char in numeral:
-        if char in _CHINESE_DIGIT_VALUES:
-            if digit is not None and numeral not in ("〇", "零"):
-                # 二〇一五: digit by digit, as in years
-                return (
-                    int("".join(str(_CHINESE_DIGIT_VALUES[c]) for c in numeral))
-                    if all(c in _CHINESE_DIGIT_VALUES for c in numeral)
-                    else None
-                )
-            digit = _CHINESE_DIGIT_VALUES[char]
-        elif char in _CHINESE_UNIT_VALUES:
-            unit = _CHINESE_UNIT_VALUES[char]
-            if unit >= 10_000:
-                total += (section + (digit or 0)) * unit
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * unit
-            digit = None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-def chinese_numeral(number: int) -> list[str]:
-    """Return how a small number is written in Chinese (2 → 两, 二; 12 → 十二), empty if over 99."""
-    if number < 0 or number > 99:
-        return []
-    if number < 10:
-        forms = [_CHINESE_SMALL[number]]
-        if number == 2:
-            forms.insert(0, "两")
-        return forms
-    tens, units = divmod(number, 10)
-    text = ("" if tens == 1 else _CHINESE_SMALL[tens]) + "十" + (_CHINESE_SMALL[units] if units else "")
-    return [text]
+def _numeral_value(numeral: str) -> int | None:
+    """Return the value of a numeral written with units (三百五十) or digit by digit (二〇一五), else None."""
+    value = numerals.numeral_value(numeral)
+    if value is None:
+        digits = numerals.arabic_digits(numeral)
+        value = int(digits) if digits else None
+    return value
 
 
 def numeral_variants(text: str) -> list[str]:
@@ -194,11 +151,11 @@ def numeral_variants(text: str) -> list[str]:
     variants = []
     chinese = _CHINESE_NUMBER_BEFORE_MEASURE.search(text)
     if chinese:
-        value = chinese_number_value(chinese.group(1))
+        value = _numeral_value(chinese.group(1))
         if value is not None:
             variants.append(text[: chinese.start()] + str(value) + text[chinese.end() :])
     arabic = _ARABIC_NUMBER_BEFORE_MEASURE.search(text)
     if arabic:
-        for form in chinese_numeral(int(arabic.group(1))):
+        for form in numerals.numeral_forms(int(arabic.group(1))):
             variants.append(text[: arabic.start()] + form + text[arabic.end() :])
     return [variant for variant in dict.fromkeys(variants) if variant != text]

@@ -60,8 +60,8 @@ def _hostile_folder(folder: Path) -> dict[str, str]:
     expected["gbk-工会.txt"] = ""
     os.symlink("loop", folder / "loop")
     expected["loop"] = "broken symbolic link"
-    os.symlink(".", folder / "self")
-    expected["self"] = "link to a folder"
+    os.symlink(".", folder / "self")  # followed like any folder link, but it leads back: skipped once
+    expected["self"] = "link to a folder above it (a loop)"
     return expected
 
 
