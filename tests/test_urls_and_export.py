@@ -7,8 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from indexer.query.filters import FIGURE_FILTERS, PASSAGE_FILTERS
 from indexer.query.results import FacetValue, Hit, SearchResult
 from webapp import export, presenters, urls
+from webapp.figure_views import FIGURE_STATE
 
 
 @pytest.mark.parametrize(
@@ -39,6 +41,34 @@ def test_state_pairs_keep_only_search_parameters():
     assert urls.state_pairs(args) == [("q", "工会"), ("city", "临沂"), ("city", "济宁"), ("page", "2")]
 
 
+def test_state_pairs_of_a_figure_search_keep_its_parameters_in_order():
+    args = {"page": ["2"], "topic": ["帮扶"], "kind": ["target"], "q": ["建会率"], "unit": ["%"], "city": ["临沂"]}
+    assert urls.state_pairs(args, FIGURE_STATE) == [
+        ("q", "建会率"),
+        ("city", "临沂"),
+        ("kind", "target"),
+        ("unit", "%"),
+        ("page", "2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "parameters", "expected"),
+    [
+        ({}, PASSAGE_FILTERS, []),
+        ({"doc_type": ("通知",)}, PASSAGE_FILTERS, [("type", "通知")]),
+        (
+            {"year": ["2016"], "city": ["临沂", "济宁"], "doc_type": ["通知"]},
+            PASSAGE_FILTERS,
+            [("year", "2016"), ("city", "临沂"), ("city", "济宁"), ("type", "通知")],
+        ),
+        ({"kind": ["target"], "unit": ["%"]}, FIGURE_FILTERS, [("kind", "target"), ("unit", "%")]),
+    ],
+)
+def test_filter_pairs_write_each_field_as_its_parameter(filters, parameters, expected):
+    assert urls.filter_pairs(filters, parameters) == expected
+
+
 def _result(**changes) -> SearchResult:
     values = dict(
         query="工会",
@@ -66,6 +96,18 @@ def test_facet_options_carry_count_selected_and_toggle_url():
     assert option.toggle_url == "/?q=%E5%B7%A5%E4%BC%9A"  # 临沂 was written in full, so it toggles off
     year = boxes["year"].options[0]
     assert not year.selected and "year=2016" in year.toggle_url
+
+
+def test_facet_links_write_each_field_as_its_parameter():
+    facets = {field: [FacetValue("2016", 1)] for field in PASSAGE_FILTERS.values()}
+    boxes = presenters.facet_boxes(_result(facets=facets, filters={}), [("q", "工会")])
+    assert [(box.name, box.label, box.options[0].toggle_url) for box in boxes] == [
+        ("year", "年份", "/?q=%E5%B7%A5%E4%BC%9A&year=2016"),
+        ("province", "省份", "/?q=%E5%B7%A5%E4%BC%9A&province=2016"),
+        ("city", "城市", "/?q=%E5%B7%A5%E4%BC%9A&city=2016"),
+        ("topic", "主题", "/?q=%E5%B7%A5%E4%BC%9A&topic=2016"),
+        ("doc_type", "文种", "/?q=%E5%B7%A5%E4%BC%9A&type=2016"),
+    ]
 
 
 def test_chips_remove_one_value():

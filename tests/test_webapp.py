@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.query.filters import FIGURE_FILTERS, PASSAGE_FILTERS
 from webapp import create_app
 
 RESULT_FIELDS = {
@@ -107,6 +108,19 @@ def test_html_page_shows_highlighted_results(client):
     body = client.get("/?q=金秋助学").get_data(as_text=True)
     assert "<mark>金秋助学" in body
     assert "济宁市" in body
+
+
+@pytest.mark.parametrize("parameter", list(PASSAGE_FILTERS))
+def test_search_box_keeps_each_filter_under_its_parameter(client, parameter):
+    body = client.get("/", query_string={"q": "工会", parameter: "2016"}).get_data(as_text=True)
+    assert f'<input type="hidden" name="{parameter}" value="2016">' in body
+
+
+@pytest.mark.parametrize("parameter", list(FIGURE_FILTERS))
+def test_figure_search_box_keeps_each_filter_under_its_parameter(client, parameter):
+    value = "target" if parameter == "kind" else "2016"
+    body = client.get("/figures", query_string={"q": "驿站", parameter: value}).get_data(as_text=True)
+    assert f'<input type="hidden" name="{parameter}" value="{value}">' in body
 
 
 def test_unknown_route_gives_404_page_not_trace(client):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Response, abort, jsonify, render_template, request, url_for
 
 from indexer.query.figure_search import SORTS, FigureHit, search_figures
-from indexer.query.filters import FIGURE_FILTERS, MAX_PAGE, MAX_PER_PAGE
+from indexer.query.filters import FIGURE_FILTERS, FIGURE_KINDS, MAX_PAGE, MAX_PER_PAGE
 from indexer.query.highlight import highlight
 from indexer.query.parse import QueryError
 from webapp import export, urls
@@ -16,13 +16,17 @@ from webapp.handles import handle
 from webapp.params import integer
 
 KIND_LABELS = {"actual": "实际", "target": "目标"}
-FIGURE_STATE = ("q", "year", "province", "city", "kind", "unit", "sort", "page")
+# Parameters that describe a figure search, in the order they are written back.
+FIGURE_STATE = ("q", *FIGURE_FILTERS, "sort", "page")
 CHART_LIMIT = 200
 
 
 def figure_params(args) -> dict:
-    """Return the keyword arguments of search_figures from query-string arguments."""
-    filters = {name: [value for value in args.getlist(name) if value.strip()][:20] for name in FIGURE_FILTERS}
+    """Return the keyword arguments of search_figures from query-string arguments (filters keyed by field)."""
+    filters = {
+        field: [value for value in args.getlist(parameter) if value.strip()][:20]
+        for parameter, field in FIGURE_FILTERS.items()
+    }
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise QueryError("排序方式应为 relevance、value、year 或 place / sort must be relevance, value, year or place")
@@ -124,7 +128,7 @@ def api_figures():
 def figures_page():
     """Render the 指标 tab: filters, a sortable table, a comparison chart."""
     params = figure_params(request.args)
-    pairs = [(name, value) for name in FIGURE_STATE for value in request.args.getlist(name) if value]
+    pairs = urls.state_pairs(request.args, FIGURE_STATE)
     result = comparison = None
     if params["query"].strip() or params["filters"]:
         result = search_figures(handle(), **params)
@@ -135,7 +139,7 @@ def figures_page():
     }
     kind_urls = {
         kind: urls.build_url("/figures", urls.replace(urls.without(pairs, "page"), "kind", kind))
-        for kind in ("actual", "target")
+        for kind in FIGURE_KINDS
     }
     kind_urls["all"] = urls.build_url("/figures", urls.without(pairs, "page", "kind"))
     pages = []
@@ -154,6 +158,7 @@ def figures_page():
         sort_urls=sort_urls,
         kind_urls=kind_urls,
         pages=pages,
+        hidden_pairs=urls.filter_pairs(params["filters"], FIGURE_FILTERS),
         export_pairs=urls.without(pairs, "page"),
         kinds=KIND_LABELS,
         value_text=value_text,

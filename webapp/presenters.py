@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.query.filters import PASSAGE_FILTERS
 from indexer.query.results import SearchResult
 from webapp import urls
 
 FACET_LABELS = {"year": "年份", "province": "省份", "city": "城市", "topic": "主题", "doc_type": "文种"}
-# facet name in results → query-string parameter
-FACET_PARAMS = {"year": "year", "province": "province", "city": "city", "topic": "topic", "doc_type": "type"}
+# facet name in results (an index field) → query-string parameter
+FACET_PARAMS = {field: parameter for parameter, field in PASSAGE_FILTERS.items()}
 FACET_LIMIT = 12
 
 
@@ -76,7 +77,8 @@ def _selected(result: SearchResult, name: str) -> set[str]:
 def facet_boxes(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> list[FacetBox]:
     """Return the facet sidebar: every facet with options that toggle its values."""
     boxes = []
-    for name, label in FACET_LABELS.items():
+    for name in FACET_PARAMS:
+        label = FACET_LABELS[name]
         selected = _selected(result, name)
         values = result.facets.get(name, [])
         shown = [value for value in values[:FACET_LIMIT]]
@@ -150,7 +152,7 @@ def year_bars(
                 width=round(max(step - 1, 1), 2),
                 height=round(bar_height, 2),
                 selected=value.value in selected,
-                url=urls.build_url(path, urls.toggle(canonical, "year", value.value)),
+                url=urls.build_url(path, urls.toggle(canonical, FACET_PARAMS["year"], value.value)),
             )
         )
     return bars
