@@ -74,6 +74,13 @@ def test_figures_page_shows_the_table_and_escapes_the_query(client):
     assert "70.13 %" in body and "<mark>70.13</mark>" in body
 
 
+def test_figures_page_has_a_pager_only_beyond_one_page(client):
+    body = client.get("/figures", query_string={"q": "职工", "per_page": "1"}).get_data(as_text=True)
+    assert '<nav class="pager"' in body and "page=2" in body
+    body = client.get("/figures", query_string={"q": "职工", "per_page": "100"}).get_data(as_text=True)
+    assert '<nav class="pager"' not in body
+
+
 def test_figure_exports(client):
     csv_text = client.get("/figures.csv?q=建会率").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("指标,数值,单位") and "70.13" in csv_text

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from indexer.query.filters import FIGURE_FILTERS, PASSAGE_FILTERS
+from indexer.query.filters import FIGURE_FILTERS, MAX_PAGE, PASSAGE_FILTERS
 from indexer.query.results import FacetValue, Hit, SearchResult
 from webapp import export, presenters, urls
 from webapp.figure_views import FIGURE_STATE
@@ -123,6 +123,37 @@ def test_pager_and_year_bars():
     bars = presenters.year_bars(_result(), [("q", "工会")])
     assert [bar.year for bar in bars] == ["2015", "2016"]  # oldest on the left
     assert bars[0].height > bars[1].height
+
+
+@pytest.mark.parametrize(
+    ("page", "per_page", "total", "numbers", "current"),
+    [
+        (1, 10, 95, [1, 2, 3, 4, 5, 6, 7], 1),  # first page
+        (5, 10, 95, [2, 3, 4, 5, 6, 7, 8], 5),  # middle: centred
+        (10, 10, 95, [4, 5, 6, 7, 8, 9, 10], 10),  # last page: the window ends there
+        (9, 10, 95, [4, 5, 6, 7, 8, 9, 10], 9),
+        (1, 10, 10, [1], 1),  # one page only
+        (1, 10, 0, [1], 1),  # nothing found
+        (50, 10, 25, [1, 2, 3], None),  # beyond the end: the pages there are
+        (MAX_PAGE, 1, 5000, list(range(MAX_PAGE - 6, MAX_PAGE + 1)), MAX_PAGE),  # no page past MAX_PAGE
+        (MAX_PAGE + 3, 1, 5000, list(range(MAX_PAGE - 6, MAX_PAGE + 1)), None),
+    ],
+)
+def test_page_links(page, per_page, total, numbers, current):
+    links = presenters.page_links("/figures", [("q", "工会")], page=page, per_page=per_page, total=total)
+    assert [link.number for link in links] == numbers
+    assert [link.number for link in links if link.current] == ([current] if current else [])
+
+
+def test_page_links_set_the_page_last_and_keep_the_rest():
+    pairs = [("q", "工会"), ("page", "2"), ("sort", "date")]
+    links = presenters.page_links("/", pairs, page=2, per_page=10, total=25)
+    assert [link.url for link in links] == [f"/?q=%E5%B7%A5%E4%BC%9A&sort=date&page={number}" for number in (1, 2, 3)]
+
+
+def test_passage_pager_reaches_the_listed_passages_only():
+    pages = presenters.pages(_result(total=50_000, page=presenters.LISTED_PASSAGES // 10), [("q", "工会")])
+    assert pages[-1].number == presenters.LISTED_PASSAGES // 10 and pages[-1].current
 
 
 def _hit(text: str) -> Hit:

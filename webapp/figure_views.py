@@ -11,7 +11,7 @@ from indexer.query.figure_search import SORTS, FigureHit, search_figures
 from indexer.query.filters import FIGURE_FILTERS, FIGURE_KINDS, MAX_PAGE, MAX_PER_PAGE
 from indexer.query.highlight import highlight
 from indexer.query.parse import QueryError
-from webapp import export, urls
+from webapp import export, presenters, urls
 from webapp.handles import handle
 from webapp.params import integer
 
@@ -143,13 +143,8 @@ def figures_page():
     }
     kind_urls["all"] = urls.build_url("/figures", urls.without(pairs, "page", "kind"))
     pages = []
-    if result and result.total > result.per_page:
-        last = min(MAX_PAGE, -(-result.total // result.per_page))
-        first = max(1, result.page - 3)
-        pages = [
-            (number, urls.build_url("/figures", urls.replace(pairs, "page", str(number))), number == result.page)
-            for number in range(first, min(last, first + 6) + 1)
-        ]
+    if result:
+        pages = presenters.page_links("/figures", pairs, page=result.page, per_page=result.per_page, total=result.total)
     return render_template(
         "figures.html",
         params=params,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.query.filters import PASSAGE_FILTERS
+from indexer.query.filters import MAX_PAGE, PASSAGE_FILTERS
 from indexer.query.results import SearchResult
 from webapp import urls
 
@@ -16,6 +16,8 @@ FACET_LABELS = {"year": "年份", "province": "省份", "city": "城市", "topic
 # facet name in results (an index field) → query-string parameter
 FACET_PARAMS = {field: parameter for parameter, field in PASSAGE_FILTERS.items()}
 FACET_LIMIT = 12
+PAGER_WIDTH = 7  # page links around the current page
+LISTED_PASSAGES = 1000  # a passage search pages through its best 1000, as many as its export holds
 
 
 @dataclass(frozen=True)
@@ -117,14 +119,22 @@ def chips(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -
     return found
 
 
-def pages(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/", *, shown: int = 7) -> list[PageLink]:
-    """Return pager links around the current page."""
-    last = max(1, -(-min(result.total, 1000) // result.per_page))
-    first = max(1, min(result.page - shown // 2, last - shown + 1))
+def page_links(
+    path: str, pairs: list[tuple[str, str]], *, page: int, per_page: int, total: int, shown: int = PAGER_WIDTH
+) -> list[PageLink]:
+    """Return up to ``shown`` links around page, from page 1 to the last page (``MAX_PAGE`` at most)."""
+    last = max(1, min(MAX_PAGE, -(-total // per_page)))
+    first = max(1, min(page - shown // 2, last - shown + 1))
     return [
-        PageLink(number, urls.build_url(path, urls.replace(pairs, "page", str(number))), number == result.page)
+        PageLink(number, urls.build_url(path, urls.replace(pairs, "page", str(number))), number == page)
         for number in range(first, min(last, first + shown - 1) + 1)
     ]
+
+
+def pages(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> list[PageLink]:
+    """Return the pager of a passage search (over its first ``LISTED_PASSAGES`` passages)."""
+    total = min(result.total, LISTED_PASSAGES)
+    return page_links(path, pairs, page=result.page, per_page=result.per_page, total=total)
 
 
 def year_bars(
