@@ -84,8 +84,11 @@ class Comparison:
     pairs: tuple[tuple[str, FigureHit, FigureHit], ...]
 
 
-def compare(hits: list[FigureHit], *, width: float = 420.0) -> Comparison | None:
-    """Return the chart of the most frequent (indicator, unit) among hits, if it has two values or more."""
+def compare(hits: list[FigureHit], *, link=passage_link, width: float = 420.0) -> Comparison | None:
+    """Return the chart of the most frequent (indicator, unit) among hits, if it has two values or more.
+
+    ``link(hit)`` gives a bar's link (the figure's passage).
+    """
     groups = Counter((hit.indicator, hit.unit) for hit in hits)
     if not groups:
         return None
@@ -104,7 +107,7 @@ def compare(hits: list[FigureHit], *, width: float = 420.0) -> Comparison | None
             kind=hit.kind,
             y=index * 22.0,
             width=round(max(1.0, width * hit.value / peak), 1),
-            link=passage_link(hit),
+            link=link(hit),
         )
         for index, hit in enumerate(members)
     )
