@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
 
 from indexer.__main__ import main as indexer_main
+from indexer.query.figure_search import FigureHit
+from indexer.store.build import build
 from webapp import create_app
-from webapp.figure_views import compare
+from webapp.figure_views import ChartBar, Comparison, compare
 
 FIELDS = {
     "indicator",
@@ -74,6 +77,13 @@ def test_figures_page_shows_the_table_and_escapes_the_query(client):
     assert "70.13 %" in body and "<mark>70.13</mark>" in body
 
 
+def test_figures_page_has_a_pager_only_beyond_one_page(client):
+    body = client.get("/figures", query_string={"q": "职工", "per_page": "1"}).get_data(as_text=True)
+    assert '<nav class="pager"' in body and "page=2" in body
+    body = client.get("/figures", query_string={"q": "职工", "per_page": "100"}).get_data(as_text=True)
+    assert '<nav class="pager"' not in body
+
+
 def test_figure_exports(client):
     csv_text = client.get("/figures.csv?q=建会率").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("指标,数值,单位") and "70.13" in csv_text
@@ -82,12 +92,79 @@ def test_figure_exports(client):
     assert client.get("/figures.csv").status_code == 400
 
 
-def test_comparison_needs_two_values_of_one_indicator(designed_searcher):
-    hits = list(designed_searcher.figures("慰问", per_page=100).hits)
-    chart = compare(hits)
-    if chart is not None:
-        assert len(chart.bars) >= 2 and len({(bar.label, bar.value) for bar in chart.bars}) == len(chart.bars)
-    assert compare(hits[:1]) is None
+def _figure(indicator: str, value: float, unit: str, kind: str, city: str, year: str) -> FigureHit:
+    return FigureHit(
+        indicator=indicator,
+        value=value,
+        unit=unit,
+        approx="",
+        kind=kind,
+        year=year,
+        province="山东省",
+        city=city,
+        doc_id=f"{city}-{year}",
+        title="工作报告",
+        source=f"{city}-{year}.txt",
+        sentence=f"{indicator}{value:g}{unit}",
+        passage_id=f"{city}-{year}-{kind}",
+        ordinal=0,
+        date="",
+        score=1.0,
+    )
+
+
+LINYI_ACTUAL = _figure("建会率", 70.13, "%", "actual", "临沂市", "2016")
+JINING_ACTUAL = _figure("建会率", 85.0, "%", "actual", "济宁市", "2017")
+JINING_TARGET = _figure("建会率", 90.0, "%", "target", "济宁市", "2017")
+LINYI_MONEY = _figure("慰问金", 180.0, "万元", "actual", "临沂市", "2016")
+
+
+def test_comparison_charts_the_commonest_indicator_and_pairs_target_with_actual():
+    hits = [JINING_TARGET, LINYI_MONEY, LINYI_ACTUAL, JINING_ACTUAL]
+    chart = compare(hits, link=lambda hit: f"/doc/{hit.doc_id}")
+    assert chart == Comparison(
+        indicator="建会率",
+        unit="%",
+        bars=(  # by year, place, kind; the widest bar is the largest value
+            ChartBar("临沂市 2016", 70.13, "actual", 0.0, 327.3, "/doc/临沂市-2016"),
+            ChartBar("济宁市 2017", 85.0, "actual", 22.0, 396.7, "/doc/济宁市-2017"),
+            ChartBar("济宁市 2017", 90.0, "target", 44.0, 420.0, "/doc/济宁市-2017"),
+        ),
+        height=66,
+        pairs=(("济宁市", JINING_TARGET, JINING_ACTUAL),),
+    )
+
+
+def test_comparison_needs_two_values_of_one_indicator():
+    assert compare([LINYI_ACTUAL, LINYI_MONEY]) is None
+    assert compare([]) is None
+
+
+@pytest.fixture(scope="module")
+def chart_client(tmp_path_factory):
+    """Return a client over two reports that give 建会率 three times: 临沂 (actual), 济宁 (actual and target)."""
+    base = tmp_path_factory.mktemp("chart")
+    documents = base / "documents"
+    documents.mkdir()
+    (documents / "jining-2017.txt").write_text(
+        "济宁市总工会工作报告\n（2017年1月10日）\n一、工作回顾\n全市建会率达到85%。\n"
+        "二、主要任务\n力争全市建会率达到90%。\n",
+        encoding="utf-8",
+    )
+    (documents / "linyi-2016.txt").write_text(
+        "临沂市总工会工作报告\n（2016年2月20日）\n一、工作回顾\n全市建会率达到70.13%。\n", encoding="utf-8"
+    )
+    build(documents, base / "index")
+    return create_app({"TESTING": True, "INDEX_DIR": str(base / "index")}).test_client()
+
+
+def test_figures_page_draws_the_comparison_chart(chart_client):
+    body = chart_client.get("/figures", query_string={"q": "建会率"}).get_data(as_text=True)
+    assert "“建会率”各地各年比较（%）" in body
+    titles = re.findall(r"<rect [^>]*><title>([^<]*)</title>", body)
+    assert titles == ["临沂市 2016：70.13 %（实际）", "济宁市 2017：85 %（实际）", "济宁市 2017：90 %（目标）"]
+    pairs = re.findall(r"<tr><td>([^<]*)</td><td><a [^>]*>([^<]*)</a>（\d+）</td><td><a [^>]*>([^<]*)</a>", body)
+    assert pairs == [("济宁市", "90 %", "85 %")]
 
 
 def test_cli_figures_json(designed_index, capsys):

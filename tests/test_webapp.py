@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
 
+from indexer.query.filters import FIGURE_FILTERS, PASSAGE_FILTERS
 from webapp import create_app
 
 RESULT_FIELDS = {
@@ -109,6 +111,19 @@ def test_html_page_shows_highlighted_results(client):
     assert "济宁市" in body
 
 
+@pytest.mark.parametrize("parameter", list(PASSAGE_FILTERS))
+def test_search_box_keeps_each_filter_under_its_parameter(client, parameter):
+    body = client.get("/", query_string={"q": "工会", parameter: "2016"}).get_data(as_text=True)
+    assert f'<input type="hidden" name="{parameter}" value="2016">' in body
+
+
+@pytest.mark.parametrize("parameter", list(FIGURE_FILTERS))
+def test_figure_search_box_keeps_each_filter_under_its_parameter(client, parameter):
+    value = "target" if parameter == "kind" else "2016"
+    body = client.get("/figures", query_string={"q": "驿站", parameter: value}).get_data(as_text=True)
+    assert f'<input type="hidden" name="{parameter}" value="{value}">' in body
+
+
 def test_unknown_route_gives_404_page_not_trace(client):
     response = client.get("/nope")
     assert response.status_code == 404
@@ -169,10 +184,33 @@ def test_static_route_rejects_path_traversal(client, path):
     assert b"root:" not in response.data
 
 
-def test_request_bodies_are_capped(client):
-    response = client.post("/api/search", data=b"x" * (128 * 1024))
-    assert response.status_code in (405, 413)
-    assert "Traceback" not in response.get_data(as_text=True)
+@pytest.fixture
+def body_client(designed_index):
+    """Return a client of the app with a test-only route that reads the request body."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(designed_index)})
+
+    def echo_size():
+        return {"bytes": len(request.get_data())}
+
+    for path in ("/api/echo", "/echo"):
+        app.add_url_rule(path, endpoint=path, view_func=echo_size, methods=["POST"])
+    return app.test_client()
+
+
+def test_request_bodies_are_capped(body_client):
+    over = b"x" * (64 * 1024 + 1)
+    response = body_client.post("/api/echo", data=over)
+    assert response.status_code == 413
+    assert response.get_json() == {"error": "请求过大 / request too large"}
+    page = body_client.post("/echo", data=over)
+    assert page.status_code == 413 and "请求过大 / request too large" in page.get_data(as_text=True)
+    assert body_client.post("/api/echo", data=b"x" * (64 * 1024)).get_json() == {"bytes": 64 * 1024}
+
+
+def test_posting_to_a_search_route_gives_405_not_a_trace(client):
+    response = client.post("/api/search", data=b"q=x")
+    assert response.status_code == 405
+    assert response.get_json() == {"error": "不支持的请求方法 / method not allowed"}
 
 
 def test_static_assets_are_cacheable(client):

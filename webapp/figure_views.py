@@ -8,21 +8,25 @@ from dataclasses import dataclass
 from flask import Response, abort, jsonify, render_template, request, url_for
 
 from indexer.query.figure_search import SORTS, FigureHit, search_figures
-from indexer.query.filters import FIGURE_FILTERS, MAX_PAGE, MAX_PER_PAGE
+from indexer.query.filters import FIGURE_FILTERS, FIGURE_KINDS, MAX_PAGE, MAX_PER_PAGE
 from indexer.query.highlight import highlight
 from indexer.query.parse import QueryError
-from webapp import export, urls
+from webapp import export, presenters, urls
 from webapp.handles import handle
 from webapp.params import integer
 
 KIND_LABELS = {"actual": "实际", "target": "目标"}
-FIGURE_STATE = ("q", "year", "province", "city", "kind", "unit", "sort", "page")
+# Parameters that describe a figure search, in the order they are written back.
+FIGURE_STATE = ("q", *FIGURE_FILTERS, "sort", "page")
 CHART_LIMIT = 200
 
 
 def figure_params(args) -> dict:
-    """Return the keyword arguments of search_figures from query-string arguments."""
-    filters = {name: [value for value in args.getlist(name) if value.strip()][:20] for name in FIGURE_FILTERS}
+    """Return the keyword arguments of search_figures from query-string arguments (filters keyed by field)."""
+    filters = {
+        field: [value for value in args.getlist(parameter) if value.strip()][:20]
+        for parameter, field in FIGURE_FILTERS.items()
+    }
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise QueryError("排序方式应为 relevance、value、year 或 place / sort must be relevance, value, year or place")
@@ -80,8 +84,11 @@ class Comparison:
     pairs: tuple[tuple[str, FigureHit, FigureHit], ...]
 
 
-def compare(hits: list[FigureHit], *, width: float = 420.0) -> Comparison | None:
-    """Return the chart of the most frequent (indicator, unit) among hits, if it has two values or more."""
+def compare(hits: list[FigureHit], *, link=passage_link, width: float = 420.0) -> Comparison | None:
+    """Return the chart of the most frequent (indicator, unit) among hits, if it has two values or more.
+
+    ``link(hit)`` gives a bar's link (the figure's passage).
+    """
     groups = Counter((hit.indicator, hit.unit) for hit in hits)
     if not groups:
         return None
@@ -100,7 +107,7 @@ def compare(hits: list[FigureHit], *, width: float = 420.0) -> Comparison | None
             kind=hit.kind,
             y=index * 22.0,
             width=round(max(1.0, width * hit.value / peak), 1),
-            link=passage_link(hit),
+            link=link(hit),
         )
         for index, hit in enumerate(members)
     )
@@ -124,7 +131,7 @@ def api_figures():
 def figures_page():
     """Render the 指标 tab: filters, a sortable table, a comparison chart."""
     params = figure_params(request.args)
-    pairs = [(name, value) for name in FIGURE_STATE for value in request.args.getlist(name) if value]
+    pairs = urls.state_pairs(request.args, FIGURE_STATE)
     result = comparison = None
     if params["query"].strip() or params["filters"]:
         result = search_figures(handle(), **params)
@@ -135,17 +142,12 @@ def figures_page():
     }
     kind_urls = {
         kind: urls.build_url("/figures", urls.replace(urls.without(pairs, "page"), "kind", kind))
-        for kind in ("actual", "target")
+        for kind in FIGURE_KINDS
     }
     kind_urls["all"] = urls.build_url("/figures", urls.without(pairs, "page", "kind"))
     pages = []
-    if result and result.total > result.per_page:
-        last = min(MAX_PAGE, -(-result.total // result.per_page))
-        first = max(1, result.page - 3)
-        pages = [
-            (number, urls.build_url("/figures", urls.replace(pairs, "page", str(number))), number == result.page)
-            for number in range(first, min(last, first + 6) + 1)
-        ]
+    if result:
+        pages = presenters.page_links("/figures", pairs, page=result.page, per_page=result.per_page, total=result.total)
     return render_template(
         "figures.html",
         params=params,
@@ -154,6 +156,7 @@ def figures_page():
         sort_urls=sort_urls,
         kind_urls=kind_urls,
         pages=pages,
+        hidden_pairs=urls.filter_pairs(params["filters"], FIGURE_FILTERS),
         export_pairs=urls.without(pairs, "page"),
         kinds=KIND_LABELS,
         value_text=value_text,

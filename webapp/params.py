@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.query.filters import MAX_PAGE, MAX_PER_PAGE
+from indexer.query.filters import MAX_PAGE, MAX_PER_PAGE, PASSAGE_FILTERS
 from indexer.query.parse import QueryError
 
-FILTER_PARAMS = {"year": "year", "province": "province", "city": "city", "topic": "topic", "type": "doc_type"}
 SORTS = ("relevance", "date")
 _MAX_VALUES = 20
 
@@ -23,10 +22,10 @@ def integer(args, name: str, *, default: int, low: int, high: int) -> int:
 
 
 def search_params(args) -> dict:
-    """Return the keyword arguments of Searcher.search from query-string arguments."""
+    """Return the keyword arguments of search_passages from query-string arguments (filters keyed by field)."""
     query = args.get("q", "")
     filters = {}
-    for param, field_name in FILTER_PARAMS.items():
+    for param, field_name in PASSAGE_FILTERS.items():
         values = [value for value in args.getlist(param) if value.strip()]
         if len(values) > _MAX_VALUES:
             raise QueryError(f"参数 {param} 的取值过多（最多 {_MAX_VALUES} 个）/ too many values for {param}")

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.query.filters import MAX_PAGE, PASSAGE_FILTERS
 from indexer.query.results import SearchResult
 from webapp import urls
 
 FACET_LABELS = {"year": "年份", "province": "省份", "city": "城市", "topic": "主题", "doc_type": "文种"}
-# facet name in results → query-string parameter
-FACET_PARAMS = {"year": "year", "province": "province", "city": "city", "topic": "topic", "doc_type": "type"}
+# facet name in results (an index field) → query-string parameter
+FACET_PARAMS = {field: parameter for parameter, field in PASSAGE_FILTERS.items()}
 FACET_LIMIT = 12
+PAGER_WIDTH = 7  # page links around the current page
+LISTED_PASSAGES = 1000  # a passage search pages through its best 1000, as many as its export holds
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def _selected(result: SearchResult, name: str) -> set[str]:
 def facet_boxes(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> list[FacetBox]:
     """Return the facet sidebar: every facet with options that toggle its values."""
     boxes = []
-    for name, label in FACET_LABELS.items():
+    for name in FACET_PARAMS:
+        label = FACET_LABELS[name]
         selected = _selected(result, name)
         values = result.facets.get(name, [])
         shown = [value for value in values[:FACET_LIMIT]]
@@ -115,14 +119,22 @@ def chips(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -
     return found
 
 
-def pages(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/", *, shown: int = 7) -> list[PageLink]:
-    """Return pager links around the current page."""
-    last = max(1, -(-min(result.total, 1000) // result.per_page))
-    first = max(1, min(result.page - shown // 2, last - shown + 1))
+def page_links(
+    path: str, pairs: list[tuple[str, str]], *, page: int, per_page: int, total: int, shown: int = PAGER_WIDTH
+) -> list[PageLink]:
+    """Return up to ``shown`` links around page, from page 1 to the last page (``MAX_PAGE`` at most)."""
+    last = max(1, min(MAX_PAGE, -(-total // per_page)))
+    first = max(1, min(page - shown // 2, last - shown + 1))
     return [
-        PageLink(number, urls.build_url(path, urls.replace(pairs, "page", str(number))), number == result.page)
+        PageLink(number, urls.build_url(path, urls.replace(pairs, "page", str(number))), number == page)
         for number in range(first, min(last, first + shown - 1) + 1)
     ]
+
+
+def pages(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> list[PageLink]:
+    """Return the pager of a passage search (over its first ``LISTED_PASSAGES`` passages)."""
+    total = min(result.total, LISTED_PASSAGES)
+    return page_links(path, pairs, page=result.page, per_page=result.per_page, total=total)
 
 
 def year_bars(
@@ -150,7 +162,7 @@ def year_bars(
                 width=round(max(step - 1, 1), 2),
                 height=round(bar_height, 2),
                 selected=value.value in selected,
-                url=urls.build_url(path, urls.toggle(canonical, "year", value.value)),
+                url=urls.build_url(path, urls.toggle(canonical, FACET_PARAMS["year"], value.value)),
             )
         )
     return bars

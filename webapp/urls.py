@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from indexer.query.filters import PASSAGE_FILTERS
+
 # Parameters that describe a search, in the order they are written back.
-STATE_PARAMS = ("q", "year", "province", "city", "topic", "type", "sort", "per_page", "page")
+STATE_PARAMS = ("q", *PASSAGE_FILTERS, "sort", "per_page", "page")
 
 
-def state_pairs(args) -> list[tuple[str, str]]:
-    """Return the (name, value) pairs of the search state in args (a MultiDict or a dict of lists)."""
+def state_pairs(args, names: tuple[str, ...] = STATE_PARAMS) -> list[tuple[str, str]]:
+    """Return the (name, value) pairs of the state in args (a MultiDict or a dict of lists), in names' order."""
     pairs = []
-    for name in STATE_PARAMS:
+    for name in names:
         values = args.getlist(name) if hasattr(args, "getlist") else args.get(name, [])
         if isinstance(values, str):
             values = [values]
         pairs.extend((name, value) for value in values if value != "")
     return pairs
+
+
+def filter_pairs(filters: dict, parameters: dict[str, str]) -> list[tuple[str, str]]:
+    """Return (parameter, value) pairs of filters keyed by index field (``parameters``: parameter → field)."""
+    parameter_of = {field: parameter for parameter, field in parameters.items()}
+    return [(parameter_of[field], value) for field, values in filters.items() for value in values]
 
 
 def build_url(path: str, pairs: list[tuple[str, str]]) -> str:

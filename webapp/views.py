@@ -6,13 +6,14 @@ from urllib.parse import quote
 
 from flask import Response, abort, jsonify, render_template, request, url_for
 
+from indexer.query.filters import PASSAGE_FILTERS
 from indexer.query.highlight import highlight, match_spans
 from indexer.query.parse import parse_query
 from indexer.query.passages import related_passages, search_passages
 from indexer.query.results import cite
 from webapp import export, presenters, urls
 from webapp.handles import handle
-from webapp.params import search_params
+from webapp.params import SORTS, search_params
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -40,7 +41,8 @@ def index_page():
     """Render the search form, facets and grouped results."""
     params = search_params(request.args)
     pairs = urls.state_pairs(request.args)
-    context = {"params": params, "result": None, "pairs": pairs}
+    hidden_pairs = urls.filter_pairs(params["filters"], PASSAGE_FILTERS)
+    context = {"params": params, "result": None, "pairs": pairs, "hidden_pairs": hidden_pairs}
     if params["query"].strip() or params["filters"]:
         result = search_passages(handle(), **params)
         context.update(
@@ -50,8 +52,7 @@ def index_page():
             pages=presenters.pages(result, pairs),
             bars=presenters.year_bars(result, pairs),
             sort_urls={
-                sort: urls.build_url("/", urls.replace(urls.without(pairs, "page"), "sort", sort))
-                for sort in ("relevance", "date")
+                sort: urls.build_url("/", urls.replace(urls.without(pairs, "page"), "sort", sort)) for sort in SORTS
             },
             clear_url=urls.build_url("/", [pair for pair in pairs if pair[0] in ("q", "sort")]),
             export_pairs=urls.without(pairs, "page", "per_page"),
