@@ -22,10 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from indexer.query.filters import PASSAGE_FILTERS  # noqa: E402
 from indexer.query.searcher import Searcher  # noqa: E402
 from indexer.store.build import build  # noqa: E402
-
-_FILTER_NAMES = {"city": "city", "province": "province", "year": "year", "topic": "topic", "type": "doc_type"}
 
 
 def comparable(text: str) -> str:
@@ -37,7 +36,7 @@ def evaluate(searcher: Searcher, queries: list[dict], *, k: int = 10) -> dict:
     """Return per-query results and the averaged recall@k and MRR."""
     rows = []
     for item in queries:
-        filters = {_FILTER_NAMES[name]: [str(value)] for name, value in (item.get("filters") or {}).items()}
+        filters = {PASSAGE_FILTERS[name]: [str(value)] for name, value in (item.get("filters") or {}).items()}
         started = time.perf_counter()
         result = searcher.search(item["q"], filters=filters, per_page=k)
         elapsed = time.perf_counter() - started

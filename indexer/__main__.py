@@ -168,6 +168,9 @@ def _command_inspect(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the indexer command line."""
+    from indexer.query.figure_search import SORTS as FIGURE_SORTS
+    from indexer.query.filters import FIGURE_FILTERS, PASSAGE_FILTERS
+
     parser = argparse.ArgumentParser(prog="python -m indexer", description="工会政策知识库检索 — indexer")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -182,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     search_parser = commands.add_parser("search", help="search the index / 检索")
     search_parser.add_argument("query")
     search_parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    for name in ("year", "city", "province", "topic", "type"):  # the parameters of PASSAGE_FILTERS
+    for name in PASSAGE_FILTERS:
         search_parser.add_argument(f"--{name}", action="append", default=[])
     search_parser.add_argument("--page", type=int, default=1)
     search_parser.add_argument("--per-page", type=int, default=10)
@@ -192,9 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     figures_parser = commands.add_parser("figures", help="look up figures and targets / 查指标")
     figures_parser.add_argument("query")
     figures_parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
-    for name in ("year", "city", "province", "kind", "unit"):  # the parameters of FIGURE_FILTERS
+    for name in FIGURE_FILTERS:
         figures_parser.add_argument(f"--{name}", action="append", default=[])
-    figures_parser.add_argument("--sort", default="relevance", choices=("relevance", "value", "year", "place"))
+    figures_parser.add_argument("--sort", default="relevance", choices=FIGURE_SORTS)
     figures_parser.add_argument("--page", type=int, default=1)
     figures_parser.add_argument("--per-page", type=int, default=20)
     figures_parser.add_argument("--json", action="store_true")

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from indexer.query.searcher import Searcher
 
 from indexer.ingest.files import file_hash, scan
+from indexer.query.searcher import Searcher
 from indexer.store.build import build
 
 REPORT = "报告\n滨州市总工会新建职工驿站50个，标记词LINKEDSHARE。\n"

@@ -239,22 +239,22 @@ class ArraysTermsReader(base.TermsReader):
             for term, number in field.terms_from(prefix if name == fieldname else b""):
                 yield (name, term), number
 
+    def _their_start(self, fieldname: str, prefix: bytes) -> tuple[str, bytes] | None:
+        """Return where Whoosh's own terms from (fieldname, prefix) on begin (its fields are numbered in name
+        order), or None when none of its fields comes at or after it."""
+        names = self._inner.indexed_field_names()
+        if fieldname in names:
+            return fieldname, prefix
+        later = sorted(name for name in names if name > fieldname)
+        return (later[0], b"") if later else None
+
     def _their_terms_from(self, fieldname: str, prefix: bytes):
-        """Yield Whoosh's own (field, term) from (fieldname, prefix) on: its fields are numbered in name order."""
-        if fieldname in self._inner.indexed_field_names():
-            yield from self._inner.terms_from(fieldname, prefix)
-            return
-        later = sorted(name for name in self._inner.indexed_field_names() if name > fieldname)
-        if later:
-            yield from self._inner.terms_from(later[0], b"")
+        start = self._their_start(fieldname, prefix)
+        return self._inner.terms_from(*start) if start else iter(())
 
     def _their_items_from(self, fieldname: str, prefix: bytes):
-        if fieldname in self._inner.indexed_field_names():
-            yield from self._inner.items_from(fieldname, prefix)
-            return
-        later = sorted(name for name in self._inner.indexed_field_names() if name > fieldname)
-        if later:
-            yield from self._inner.items_from(later[0], b"")
+        start = self._their_start(fieldname, prefix)
+        return self._inner.items_from(*start) if start else iter(())
 
     def terms(self):
         return self.terms_from("", b"")
