@@ -338,3 +338,20 @@ def test_every_term_is_found_at_its_number(seed_index: Path):
                 found += 1
             assert field.find(b"\xff not a term") == -1
     assert found > 1000
+
+
+CORPUS = SHARED / "corpus"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")
+def test_both_matchers_agree_on_the_corpus_index(tmp_path: Path):
+    build(CORPUS, tmp_path / "index")
+    queries = list(_composed())
+    corpus_queries = SHARED / "eval" / "dev-corpus-queries.jsonl"
+    for line in corpus_queries.read_text(encoding="utf-8").splitlines():
+        text = json.loads(line)["q"]
+        parsed = parse_query(text)
+        queries.append((text, compose(parsed, list(parsed.concepts), [])))
+    compared, matches = _compare(tmp_path / "index", queries)
+    assert compared >= len(QUERIES) and matches > 10_000
