@@ -3,7 +3,7 @@
     .venv/bin/python -m indexer build --documents DOCS --index DIR
     .venv/bin/python bench/matcher.py --index DIR
 
-For each query as the search composes it: Whoosh's own matchers (``search(q, limit=None)``, reading the
+For each query as the search ranks it (``rank.queries``: each concept, its synonyms and expansions, the proximity phrases): Whoosh's own matchers (``search(q, limit=None)``, reading the
 postings through our codec and scoring with our model) against the numpy matcher
 (``indexer/query/match.py``). Reports whether both return the same passages with the same scores in the
 same order (``tests/oracle.agrees``), and the median / p95 / max time of each, per query.
@@ -23,10 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.speed import QUERIES, machine  # noqa: E402
-from indexer.query import match  # noqa: E402
-from indexer.query.compose import compose  # noqa: E402
+from indexer.query import match, rank  # noqa: E402
 from indexer.query.index import Index  # noqa: E402
-from indexer.query.parse import parse_query  # noqa: E402
+from indexer.query.understand import understand  # noqa: E402
 from tests.oracle import agrees  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -59,25 +58,21 @@ def main(argv: list[str] | None = None) -> int:
     whoosh_times, fast_times = [], []
     different, unsupported = [], []
     for text in queries():
-        parsed = parse_query(text)
-        required = [concept for concept in parsed.concepts if not concept.optional] or list(parsed.concepts)
-        if not required:
-            continue
-        query = compose(parsed, required, [])
-        started = time.perf_counter()
-        theirs = whoosh_searcher.search(query, limit=None, terms=False).top_n
-        whoosh_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        try:
-            scores, numbers = match.FastMatcher(arrays, whoosh_searcher).scored(query)
-        except match.Unsupported:
-            unsupported.append(text)
-            whoosh_times.pop()
-            continue
-        fast_times.append(time.perf_counter() - started)
-        same = agrees(theirs, (scores, numbers))
-        if not same:
-            different.append(text)
+        for query in rank.queries(understand(text)):
+            started = time.perf_counter()
+            theirs = whoosh_searcher.search(query, limit=None, terms=False).top_n
+            whoosh_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            try:
+                scores, numbers = match.FastMatcher(arrays, whoosh_searcher).scored(query)
+            except match.Unsupported:
+                unsupported.append(text)
+                whoosh_times.pop()
+                continue
+            fast_times.append(time.perf_counter() - started)
+            same = agrees(theirs, (scores, numbers))
+            if not same:
+                different.append(text)
     print(f"machine: {machine()}")
     print(f"index: {args.index} ({len(handle.facet_postings.doc_ids)} passages, {len(arrays.segments)} segments)")
     print(f"queries: {len(fast_times)} compared, {len(different)} different {different}, {len(unsupported)} to Whoosh")

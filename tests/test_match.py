@@ -16,11 +16,10 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.qparser import QueryParser
 
-from indexer.query import match
-from indexer.query.compose import compose
+from indexer.query import match, rank
 from indexer.query.index import Index
-from indexer.query.parse import parse_query
 from indexer.query.searcher import Searcher
+from indexer.query.understand import understand
 from indexer.store import postarrays
 from indexer.store.build import build
 from indexer.store.codec import IndexDamaged
@@ -78,16 +77,16 @@ def _queries() -> list[str]:
     return found
 
 
+def _ranked_queries(texts):
+    """Yield (text, Whoosh query) of every query the ranking evaluates for each text."""
+    for text in texts:
+        for number, query in enumerate(rank.queries(understand(text))):
+            yield f"{text} #{number}", query
+
+
 def _composed():
-    """Yield (text, Whoosh query) as the search composes them: required words, then all but one optional."""
-    for text in _queries():
-        parsed = parse_query(text)
-        if not parsed.concepts:
-            continue
-        required = [concept for concept in parsed.concepts if not concept.optional] or list(parsed.concepts)
-        yield text, compose(parsed, required, [])
-        if len(required) > 1:
-            yield text + " (relaxed)", compose(parsed, required[:1], required[1:])
+    """Yield (text, Whoosh query) as the search evaluates them, for the listed and the development queries."""
+    yield from _ranked_queries(_queries())
 
 
 def _compare(index_dir: Path, queries) -> tuple[int, int]:
@@ -152,10 +151,7 @@ def test_both_matchers_leave_out_deleted_passages(designed_docs: Path, tmp_path:
     build(designed_docs, index_dir)
     with whoosh_index.open_dir(str(current_generation(index_dir))).reader() as reader:
         assert any(leaf.has_deletions() for leaf, _ in reader.leaf_readers())
-    queries = [(text, compose(parse_query(text), list(parse_query(text).concepts), [])) for text in QUERIES]
-    queries += [
-        (text, compose(parse_query(text), list(parse_query(text).concepts), [])) for text in ("金秋助学", "送温暖")
-    ]
+    queries = list(_ranked_queries([*QUERIES, "金秋助学", "送温暖"]))
     _compare(index_dir, queries)
     searcher = Searcher(index_dir, cache_items=0)
     assert searcher.search("金秋助学").total == 0
@@ -349,9 +345,7 @@ def test_both_matchers_agree_on_the_corpus_index(tmp_path: Path):
     build(CORPUS, tmp_path / "index")
     queries = list(_composed())
     corpus_queries = SHARED / "eval" / "dev-corpus-queries.jsonl"
-    for line in corpus_queries.read_text(encoding="utf-8").splitlines():
-        text = json.loads(line)["q"]
-        parsed = parse_query(text)
-        queries.append((text, compose(parsed, list(parsed.concepts), [])))
+    texts = [json.loads(line)["q"] for line in corpus_queries.read_text(encoding="utf-8").splitlines()]
+    queries += list(_ranked_queries(texts))
     compared, matches = _compare(tmp_path / "index", queries)
     assert compared >= len(QUERIES) and matches > 10_000

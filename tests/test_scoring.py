@@ -4,13 +4,13 @@ the index statistics equal what a search returns."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
-from indexer.query import scoring
+from indexer.query import match, rank, scoring
 from indexer.query.index import Index
 from indexer.query.passages import search_passages
+from indexer.query.understand import understand
 from indexer.store.build import build
 from indexer.text import analysis
 
@@ -117,12 +117,46 @@ def _docnum(handle, passage_id: str) -> int:
     raise AssertionError(passage_id)
 
 
-def test_a_word_scores_its_word_and_bigram_channels_as_the_model_says(handle):
+def _ranked(handle, text: str) -> tuple[rank.Ranked, dict[int, int]]:
+    ranked = rank.rank(handle, understand(text))
+    return ranked, {number: place for place, number in enumerate(ranked.numbers.tolist())}
+
+
+def _relevance(handle, text: str, hit) -> float:
+    ranked, place = _ranked(handle, text)
+    return float(ranked.relevance[place[_docnum(handle, hit.id)]])
+
+
+def test_a_word_s_relevance_is_its_word_and_bigram_channels_as_the_model_says(handle):
     result = search_passages(handle, "要约")  # a word with no synonyms
     assert {hit.source for hit in result.hits} == {"together.txt", "apart.txt"}
     for hit in result.hits:
         expected = _concept_score(handle, "要约", _docnum(handle, hit.id))
-        assert hit.score == pytest.approx(expected, rel=1e-9), hit.source
+        assert _relevance(handle, "要约", hit) == pytest.approx(expected, rel=1e-9), hit.source
+
+
+def test_a_passage_s_score_is_its_coverage_then_its_relevance(handle):
+    result = search_passages(handle, "要约")
+    for hit in result.hits:
+        relevance = _relevance(handle, "要约", hit)
+        # Both hold the one concept: coverage 1; relevance saturated below the coverage's step.
+        expected = 1.0 + rank.RELEVANCE_SHARE * relevance / (relevance + rank.RELEVANCE_SATURATION)
+        assert hit.score == pytest.approx(expected, rel=1e-9)
+    assert (rank.RELEVANCE_SHARE, rank.RELEVANCE_SATURATION) == (0.5, 10.0)
+
+
+def test_coverage_weighs_each_concept_by_its_rarity(handle):
+    count = handle.facet_postings.doc_count
+    ranked, place = _ranked(handle, "讨回欠薪 开展活动")  # a question: passages ranked by coverage
+    weights = dict(zip((concept.text for concept in ranked.concepts), ranked.weights, strict=True))
+    assert weights["欠薪"] == pytest.approx(math.log((count + 1) / (1 + 0.5)))  # one passage holds it
+    assert weights["活动"] < weights["欠薪"]  # held by more passages: says less
+    legal = next(
+        number for number, fields in enumerate(handle.searcher().all_stored_fields()) if fields["source"] == "legal.txt"
+    )
+    held = sum(weight for concept, weight in weights.items() if concept in ("讨回", "欠薪"))
+    assert ranked.coverage[place[legal]] == pytest.approx(held / sum(ranked.weights))
+    assert ranked.numbers[0] == legal  # it covers the rarest words
 
 
 def test_a_word_in_the_heading_counts_twice(handle):
@@ -132,7 +166,8 @@ def test_a_word_in_the_heading_counts_twice(handle):
     reader = handle.searcher().reader()
     docnum = _docnum(handle, together.id)
     in_head = _term_score(reader, "head", "技能", docnum)
-    assert in_head > 0 and together.score == pytest.approx(_concept_score(handle, "技能", docnum), rel=1e-9)
+    assert in_head > 0
+    assert _relevance(handle, "技能", together) == pytest.approx(_concept_score(handle, "技能", docnum), rel=1e-9)
     tf, length = _tf(reader, "head", "技能", docnum), reader.doc_field_length(docnum, "head")
     count = reader.doc_count_all()
     idf = math.log(count / (reader.doc_frequency("head", "技能".encode()) + 1)) + 1
@@ -145,7 +180,10 @@ def test_a_synonym_weighs_half_of_the_word_it_stands_for(handle):
     by_synonym = _hit(typed, "legal.txt")  # says 法律援助 only
     docnum = _docnum(handle, by_synonym.id)
     assert "法援" not in by_synonym.text
-    assert by_synonym.score == pytest.approx(_concept_score(handle, "法律援助", docnum, weight=0.5), rel=1e-9)
+    expected = _concept_score(handle, "法律援助", docnum, weight=0.5)
+    assert _relevance(handle, "法援", by_synonym) == pytest.approx(expected, rel=1e-9)
+    ranked, place = _ranked(handle, "法援")
+    assert ranked.coverage[place[docnum]] == pytest.approx(rank.ALT_CREDIT)  # held through another word
     assert scoring.SYNONYM_WEIGHT == 0.5
     assert typed.hits[0].source == "short.txt"  # the word as typed outranks its synonym
 
@@ -160,22 +198,19 @@ def test_a_term_written_as_typed_gets_the_proximity_bonus(handle):
     bonus = scoring.PROXIMITY_WEIGHT * sum(
         _term_score(reader, "grams", gram, docnum) for gram in analysis.bigrams("技能比武")
     )
-    assert bonus > 0 and together.score == pytest.approx(words_only + bonus, rel=1e-9)
+    assert bonus > 0 and _relevance(handle, "技能比武", together) == pytest.approx(words_only + bonus, rel=1e-9)
     apart_words = sum(_concept_score(handle, word, _docnum(handle, apart.id)) for word in ("技能", "比武"))
-    assert apart.score == pytest.approx(apart_words, rel=1e-9)  # no bonus: the words stand apart
+    assert _relevance(handle, "技能比武", apart) == pytest.approx(apart_words, rel=1e-9)  # the words stand apart
     assert scoring.PROXIMITY_WEIGHT == 3.0
 
 
-def test_whoosh_s_matchers_score_with_the_same_model(handle, tmp_path: Path):
-    from indexer.query.compose import compose
-    from indexer.query.parse import parse_query
-
+def test_whoosh_s_matchers_score_with_the_same_model(handle):
     searcher = handle.searcher()
     assert isinstance(searcher.weighting, scoring.ChannelBM25F)
     for text in ("要约", "技能", "法援", "技能比武", "集体协商", "职工 书屋"):
-        parsed = parse_query(text)
-        query = compose(parsed, list(parsed.concepts), [])
-        theirs = {number: score for score, number in searcher.search(query, limit=None).top_n}
-        ours = search_passages(handle, text, per_page=50)
-        for hit in ours.hits:
-            assert theirs[_docnum(handle, hit.id)] == pytest.approx(hit.score, rel=1e-9), text
+        for query in rank.queries(understand(text)):
+            theirs = {number: score for score, number in searcher.search(query, limit=None).top_n}
+            numbers, scores = match.matched(handle.arrays, searcher, query)
+            assert set(theirs) == set(numbers.tolist()), text
+            for number, score in zip(numbers.tolist(), scores.tolist(), strict=True):
+                assert theirs[number] == pytest.approx(score, rel=1e-9), text

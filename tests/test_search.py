@@ -142,7 +142,7 @@ def test_parse_query_reads_quotes_exclusions_fields_and_fillers():
 
 def test_overlong_query_is_refused():
     with pytest.raises(QueryError):
-        parse_query("工会" * 400)
+        parse_query("工会" * 2001)  # a pasted page of 4 000 characters is the most read
 
 
 def test_unknown_filter_and_bad_year_are_refused(designed_searcher):
@@ -264,12 +264,12 @@ def _listed(entry) -> list[tuple[float, int]] | None:
 
 def test_match_cache_drops_the_least_recently_used_beyond_its_bound():
     cache = MatchCache(max_items=5)
-    cache.put("a", _matches((2.0, 1), (1.0, 2)))
-    cache.put("b", _matches((3.0, 7), (1.5, 8), (0.5, 9)))
+    cache.put("a", _matches((2.0, 1), (1.0, 2)), size=2)
+    cache.put("b", _matches((3.0, 7), (1.5, 8), (0.5, 9)), size=3)
     assert _listed(cache.get("a")) == [(2.0, 1), (1.0, 2)]  # now the most recent
-    cache.put("c", _matches((1.0, 3)))  # 6 items > 5: "b" (least recently used) goes
+    cache.put("c", _matches((1.0, 3)), size=1)  # 6 items > 5: "b" (least recently used) goes
     assert cache.get("b") is None and cache.get("a") is not None and _listed(cache.get("c")) == [(1.0, 3)]
-    cache.put("huge", _matches(*[(1.0, number) for number in range(6)]))  # larger than the bound: not kept
+    cache.put("huge", _matches(*[(1.0, number) for number in range(6)]), size=6)  # larger than the bound: not kept
     assert cache.get("huge") is None and cache.get("a") is not None
 
 

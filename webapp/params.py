@@ -34,9 +34,13 @@ def search_params(args) -> dict:
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise QueryError("排序方式应为 relevance 或 date / sort must be relevance or date")
+    without = [value.strip() for value in args.getlist("without") if value.strip()]
+    if len(without) > _MAX_VALUES:
+        raise QueryError(f"参数 without 的取值过多（最多 {_MAX_VALUES} 个）/ too many values for without")
     return {
         "query": query,
         "filters": filters,
+        "without": tuple(dict.fromkeys(without)),
         "page": integer(args, "page", default=1, low=1, high=MAX_PAGE),
         "per_page": integer(args, "per_page", default=10, low=1, high=MAX_PER_PAGE),
         "sort": sort,

@@ -1,4 +1,5 @@
-"""Shape search results for the templates: facets with counts and toggle links, chips, pages, a year chart.
+"""Shape search results for the templates: what the query was read as, facets with counts and toggle links,
+chips, pages, a year chart.
 
 Templates only loop over what is built here (datasette style): each facet value already carries
 ``count``, ``selected`` and ``toggle_url``.
@@ -166,3 +167,78 @@ def year_bars(
             )
         )
     return bars
+
+
+KIND_LABELS = {
+    "rule": "法规条文问题（优先法律、条例）",
+    "precedent": "各地做法（优先工作报告）",
+    "measure": "历年举措（优先工作报告）",
+    "figure": "数字指标",
+    "keyword": "关键词（各词都要出现）",
+    "question": "一般问题（按覆盖的词排序）",
+}
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word searched for the query, with a link that removes it (synonyms and expansions only)."""
+
+    text: str
+    remove_url: str = ""
+
+
+@dataclass(frozen=True)
+class UnderstoodConcept:
+    """A concept as the search read it: its text and the other words it was searched with."""
+
+    text: str
+    required: bool
+    others: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What the search understood of a query: its kind, concepts, place, years, words ignored or removed."""
+
+    kind: str
+    concepts: tuple[UnderstoodConcept, ...]
+    place: str
+    years: tuple[str, ...]
+    ignored: tuple[str, ...]
+    left_out: tuple[str, ...]
+    removed: tuple[Word, ...]  # removed words, each with a link that puts it back
+
+
+def understood(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> Understood | None:
+    """Return what was understood of the query, each synonym and expansion with a link removing it."""
+    read = result.understood
+    if not read:
+        return None
+    rest = urls.without(pairs, "page")
+    concepts = tuple(
+        UnderstoodConcept(
+            concept["text"],
+            concept["required"],
+            tuple(Word(word) for word in concept["variants"])
+            + tuple(
+                Word(word, urls.build_url(path, [*rest, ("without", word)]))
+                for word in (*concept["synonyms"], *concept["expansions"])
+            ),
+        )
+        for concept in read["concepts"]
+    )
+    removed = tuple(
+        Word(value, urls.build_url(path, [pair for pair in rest if pair != ("without", value)]))
+        for name, value in pairs
+        if name == "without"
+    )
+    place = read.get("place") or {}
+    return Understood(
+        kind=KIND_LABELS.get(read["kind"], read["kind"]),
+        concepts=concepts,
+        place=place.get("city") or place.get("province") or "",
+        years=tuple(read["years"]),
+        ignored=tuple(word for word in result.dropped if word in read["question_words"]),
+        left_out=tuple(read["left_out"]),
+        removed=removed,
+    )

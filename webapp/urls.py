@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 from indexer.query.filters import PASSAGE_FILTERS
 
 # Parameters that describe a search, in the order they are written back.
-STATE_PARAMS = ("q", *PASSAGE_FILTERS, "sort", "per_page", "page")
+# ``without``: synonyms and expansions the user removed from the query.
+STATE_PARAMS = ("q", *PASSAGE_FILTERS, "sort", "per_page", "without", "page")
 
 
 def state_pairs(args, names: tuple[str, ...] = STATE_PARAMS) -> list[tuple[str, str]]:

@@ -47,6 +47,7 @@ def index_page():
         result = search_passages(handle(), **params)
         context.update(
             result=result,
+            understood=presenters.understood(result, pairs),
             facets=presenters.facet_boxes(result, pairs),
             chips=presenters.chips(result, pairs),
             pages=presenters.pages(result, pairs),

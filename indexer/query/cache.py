@@ -5,8 +5,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-import numpy as np
-
 MATCH_CACHE_ITEMS = 2_000_000  # scored passages kept for repeated queries (12 bytes each)
 
 
@@ -20,13 +18,13 @@ class MatchCache:
 
     def __init__(self, max_items: int = MATCH_CACHE_ITEMS):
         self.max_items = max_items
-        self._entries: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
         self._items = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Return (scores, passage numbers) of a query, best first, or None."""
+    def get(self, key: str):
+        """Return what was kept for a query (its scored matches), or None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -34,19 +32,18 @@ class MatchCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-        return entry[0], entry[1].astype(np.int64)
+        return entry[0]
 
-    def put(self, key: str, matches: tuple[np.ndarray, np.ndarray]) -> None:
-        """Keep a query's scored matches (not when they alone exceed the bound)."""
-        if len(matches[0]) > self.max_items:
+    def put(self, key: str, matches, *, size: int) -> None:
+        """Keep a query's scored matches, ``size`` passages of them (not when they alone exceed the bound)."""
+        if size > self.max_items:
             return
-        entry = (matches[0], matches[1].astype(np.uint32))
         with self._lock:
             previous = self._entries.pop(key, None)
             if previous is not None:
-                self._items -= len(previous[0])
-            self._entries[key] = entry
-            self._items += len(entry[0])
+                self._items -= previous[1]
+            self._entries[key] = (matches, size)
+            self._items += size
             while self._items > self.max_items:
-                _, dropped = self._entries.popitem(last=False)
-                self._items -= len(dropped[0])
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._items -= dropped

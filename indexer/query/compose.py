@@ -1,4 +1,4 @@
-"""Turn parsed concepts into a Whoosh query tree (what the matchers evaluate).
+"""Turn parsed concepts into Whoosh queries (what the matchers evaluate).
 
 Parts:
 
@@ -6,8 +6,10 @@ Parts:
   bigram channel (character pairs), over everything or the title and headings only.
 * ``concept_query`` — one concept → OR of its word-channel term or phrase and its bigram phrase, its
   variants alike, its synonyms at ``SYNONYM_WEIGHT``; an OR group → OR of its members.
-* ``compose`` — AND of the concepts kept, the dropped ones and the proximity phrases as optional
-  parts (AND-MAYBE), exclusions removed (AND-NOT).
+* ``proximity_query`` — a multi-word term as written, in the bigram channel (the proximity bonus);
+  ``excluded_query`` — what the user excluded (``-词``).
+
+How the parts are put together and ranked is ``rank``'s business.
 
 Weights come from the ranking model (``scoring``).
 """
@@ -88,19 +90,3 @@ def excluded_query(parsed: ParsedQuery, channels: Channels = PASSAGE_CHANNELS) -
     if not parsed.excluded:
         return None
     return Q.Or([concept_query(concept, channels) for concept in parsed.excluded])
-
-
-def compose(parsed: ParsedQuery, kept: list[Concept], dropped: list[Concept]) -> Q.Query:
-    """Return the passage query: every kept concept required, dropped ones and proximity optional."""
-    if not kept:
-        return Q.NullQuery
-    required = Q.And([concept_query(concept) for concept in kept]) if len(kept) > 1 else concept_query(kept[0])
-    optional = [concept_query(concept) for concept in dropped]
-    proximity = proximity_query(parsed)
-    if proximity is not None:
-        optional.append(proximity)
-    query = Q.AndMaybe(required, Q.Or(optional)) if optional else required
-    excluded = excluded_query(parsed)
-    if excluded is not None:
-        query = Q.AndNot(query, excluded)
-    return query

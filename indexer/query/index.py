@@ -148,6 +148,18 @@ class IndexHandle:
         return self.facet_postings.passages_of({copy for group in self.duplicates.values() for copy in group})
 
     @cached_property
+    def _type_masks(self) -> dict:
+        return {}
+
+    def passages_of_types(self, doc_types: frozenset[str]) -> np.ndarray:
+        """Return the mask of passages whose document is of one of the types (kept per set of types)."""
+        found = self._type_masks.get(doc_types)
+        if found is None:
+            found = facet_sets.allowed(self.facet_postings, {"doc_type": tuple(sorted(doc_types))})
+            self._type_masks[doc_types] = found
+        return found
+
+    @cached_property
     def figure_arrays(self) -> match.Arrays:
         """The figures' postings arrays."""
         return match.Arrays(self.figure_searcher().reader())

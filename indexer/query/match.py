@@ -33,6 +33,7 @@ from whoosh.query.qcore import _NullQuery
 from indexer.query import scoring
 from indexer.store import postarrays
 from indexer.store.codec import open_arrays
+from indexer.text import analysis
 
 # Positions are below 2**32 (a passage's token count); a (document, start) pair is one int64 key.
 _SHIFT = np.int64(32)
@@ -76,6 +77,12 @@ class FastMatcher:
 
     def scored(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """Return (scores, document numbers) of every match, best first; raises ``Unsupported``."""
+        docs, values = self.matched(query)
+        order = np.lexsort((docs, -values))
+        return values[order], docs[order]
+
+    def matched(self, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
+        """Return (document numbers, scores) of every match, by segment, unsorted; raises ``Unsupported``."""
         if not self._scored:
             raise Unsupported("another weighting model")
         numbers, scores = [], []
@@ -87,10 +94,8 @@ class FastMatcher:
             numbers.append(docs + segment.offset)
             scores.append(values)
         if not numbers:
-            return _EMPTY[1], _EMPTY[0]
-        docs, values = np.concatenate(numbers), np.concatenate(scores)
-        order = np.lexsort((docs, -values))
-        return values[order], docs[order]
+            return _EMPTY
+        return np.concatenate(numbers), np.concatenate(scores)
 
     # ------------------------------------------------------------ nodes
 
@@ -325,3 +330,30 @@ def scored(arrays: Arrays, whoosh_searcher, query: Q.Query):
             np.array([score for score, _ in top], dtype=np.float64),
             np.array([number for _, number in top], dtype=np.int64),
         )
+
+
+def matched(arrays: Arrays, whoosh_searcher, query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
+    """Return (document numbers, scores) of every match of a query, in no particular order."""
+    try:
+        return FastMatcher(arrays, whoosh_searcher).matched(query)
+    except Unsupported:
+        scores, numbers = scored(arrays, whoosh_searcher, query)
+        return numbers, scores
+
+
+def document_frequency(arrays: Arrays, fieldname: str, text: str) -> int:
+    """Return at most how many passages hold a text in a channel: the fewest holding any of its terms."""
+    terms = analysis.bigrams(text) if fieldname.endswith("grams") else analysis.words(text)
+    if not terms:
+        return 0
+    fewest = None
+    for term in set(terms):
+        key = term.encode("utf-8")
+        count = 0
+        for segment in arrays.segments:
+            field = segment.postings.fields.get(fieldname)
+            number = field.find(key) if field is not None else -1
+            if number >= 0:
+                count += int(field.post_starts[number + 1] - field.post_starts[number])
+        fewest = count if fewest is None else min(fewest, count)
+    return fewest or 0

@@ -2,12 +2,15 @@
 
 Parts:
 
-* ``parse_query`` — quoted phrases, ``-词`` exclusions, ``OR`` groups, a ``标题:`` field prefix;
-  each unquoted term normalised (``normalise_query``) and cut into words by jieba, synonym keys and
-  numbers with their measure word kept whole.
+* ``parse_query`` — quoted phrases, ``-词`` exclusions, ``+词`` required words, ``OR`` groups, a
+  ``标题:`` field prefix; each unquoted term normalised (``normalise_query``) and cut into words by
+  jieba, synonym keys, everyday phrases of the colloquial thesaurus and numbers with their measure word
+  kept whole.
 * ``Concept`` — one thing asked for: its text (search form), variants written otherwise (两公里 /
-  2公里, 三明 / 三明市: full weight), synonyms from ``data/synonyms.csv`` (lower weight), whether it
-  is exact (quoted), title-only, an OR group, or optional (one character cut from a longer term).
+  2公里, 三明 / 三明市: full weight), synonyms from ``data/synonyms.csv`` and the documents' words for
+  an everyday phrase from ``data/colloquial.csv`` (expansions; both at a lower weight), whether it is
+  exact (quoted), required (``+``), title-only, an OR group, or optional (one character cut from a
+  longer term).
 * Question words and fillers (``data/stopwords.txt``) are reported in ``ignored``, never searched.
 """
 
@@ -20,10 +23,9 @@ from dataclasses import dataclass
 from indexer.text import analysis, lexicon, places
 from indexer.text.normalise import NUMBER_WITH_MEASURE, normalise_query, numeral_variants, search_form
 
-MAX_QUERY_CHARS = 500
-_MAX_CONCEPTS = 12
+MAX_QUERY_CHARS = 4000  # a pasted page still answers (cut to its main concepts)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
-_TOKEN = re.compile(r'(-?)(?:([^\s:："]+)[:：])?("[^"]*"?|[^\s"]+)')
+_TOKEN = re.compile(r'([-+＋]?)(?:([^\s:："]+)[:：])?("[^"]*"?|[^\s"]+)')
 _TITLE_FIELDS = {"标题", "title", "题目"}
 _TEXT_FIELDS = {"正文", "text", "内容"}
 
@@ -43,10 +45,12 @@ class Concept:
     title_only: bool = False
     alternatives: tuple[Concept, ...] = ()  # an OR group
     optional: bool = False  # a single character cut from a longer term (稳 of 稳就业): ranks, never filters
+    required: bool = False  # the user asked for it (+词): only passages holding it
+    expansions: tuple[str, ...] = ()  # how documents say an everyday phrase (老楼装电梯 → 既有住宅加装电梯)
 
     def needles(self) -> list[str]:
         """Return the strings to highlight for this concept."""
-        found = [self.text, *self.variants, *self.synonyms]
+        found = [self.text, *self.variants, *self.synonyms, *self.expansions]
         for alternative in self.alternatives:
             found.extend(alternative.needles())
         return [needle for needle in found if needle]
@@ -60,9 +64,15 @@ class Concept:
             label = f"({label})"
         if self.title_only:
             label = f"标题:{label}"
-        if self.variants or self.synonyms:
-            label += "(" + "|".join((*self.variants, *self.synonyms)) + ")"
+        if self.required:
+            label = f"+{label}"
+        if self.variants or self.synonyms or self.expansions:
+            label += "(" + "|".join((*self.variants, *self.synonyms, *self.expansions)) + ")"
         return label
+
+    def forms(self) -> tuple[str, ...]:
+        """Return the texts searched at full weight: the concept as written and its variants."""
+        return (self.text, *self.variants)
 
 
 @dataclass(frozen=True)
@@ -76,10 +86,10 @@ class ParsedQuery:
 
 
 def _protected_spans(term: str) -> list[re.Match]:
-    """Return the parts of a term kept whole: synonym keys, then numbers with their measure word."""
+    """Return the parts of a term kept whole: everyday phrases and synonym keys, then numbers with their
+    measure word (the longest first where they overlap)."""
     found: list[re.Match] = []
-    keys = _synonym_pattern()
-    for pattern in (keys, NUMBER_WITH_MEASURE):
+    for pattern in (_phrase_pattern(), NUMBER_WITH_MEASURE):
         for match in pattern.finditer(term) if pattern else ():
             if all(match.end() <= other.start() or match.start() >= other.end() for other in found):
                 found.append(match)
@@ -101,9 +111,21 @@ def _segment_term(term: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _synonym_pattern() -> re.Pattern | None:
-    keys = sorted((search_form(key) for key in lexicon.synonyms() if len(key) >= 2), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, keys))) if keys else None
+def _phrase_pattern() -> re.Pattern | None:
+    keys = {search_form(key) for key in (*lexicon.synonyms(), *lexicon.colloquial()) if len(key) >= 2}
+    ordered = sorted(keys, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
+def _expansions_of(word: str) -> tuple[str, ...]:
+    return tuple(official for official in _colloquial_table().get(word, ()) if official != word)
+
+
+@functools.lru_cache(maxsize=1)
+def _colloquial_table() -> dict[str, tuple[str, ...]]:
+    return {
+        search_form(key): tuple(search_form(value) for value in values) for key, values in lexicon.colloquial().items()
+    }
 
 
 def _synonyms_of(word: str) -> tuple[str, ...]:
@@ -118,7 +140,7 @@ def _synonym_table() -> dict[str, tuple[str, ...]]:
     }
 
 
-def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[str], str]:
+def _term_concepts(raw: str, *, title_only: bool, required: bool = False) -> tuple[list[Concept], list[str], str]:
     """Return (concepts, ignored words, whole term) for one unquoted term."""
     term = normalise_query(raw)
     words = _segment_term(term)
@@ -131,9 +153,11 @@ def _term_concepts(raw: str, *, title_only: bool) -> tuple[list[Concept], list[s
     concepts = [
         Concept(
             word,
-            synonyms=_synonyms_of(word),
+            synonyms=tuple(synonym for synonym in _synonyms_of(word) if synonym not in _expansions_of(word)),
             variants=tuple(dict.fromkeys([*numeral_variants(word), *places.place_name_variants(word)])),
+            expansions=_expansions_of(word),
             title_only=title_only,
+            required=required,
             # One Chinese character cut from a longer term is a weak, costly filter (every bigram
             # it starts); the whole term as written still ranks first through the proximity phrase.
             optional=len(unique) > 1 and len(word) == 1 and not word.isascii(),
@@ -156,8 +180,9 @@ def parse_query(text: str) -> ParsedQuery:
     ignored: list[str] = []
     join_next = False
     for match in _TOKEN.finditer(text):
-        negative, field_name, body = match.groups()
-        if body == "OR" and not negative and not field_name:
+        sign, field_name, body = match.groups()
+        negative, required = sign == "-", sign in ("+", "＋")
+        if body == "OR" and not sign and not field_name:
             join_next = bool(groups)
             continue
         title_only = (field_name or "").lower() in _TITLE_FIELDS
@@ -165,10 +190,10 @@ def parse_query(text: str) -> ParsedQuery:
             body = f"{field_name}:{body}"  # not a field we know: search the text as typed
         if body.startswith('"'):
             phrase = normalise_query(body.strip('"'))
-            found = [Concept(phrase, exact=True, title_only=title_only)] if phrase else []
+            found = [Concept(phrase, exact=True, title_only=title_only, required=required)] if phrase else []
             whole = ""
         else:
-            found, dropped_words, whole = _term_concepts(body, title_only=title_only)
+            found, dropped_words, whole = _term_concepts(body, title_only=title_only, required=required)
             ignored.extend(dropped_words)
         if not found:
             continue
@@ -183,7 +208,7 @@ def parse_query(text: str) -> ParsedQuery:
         else:
             groups.extend([concept] for concept in found)
         join_next = False
-    concepts = tuple(group[0] for group in groups)[:_MAX_CONCEPTS]
+    concepts = tuple(dict.fromkeys(group[0] for group in groups))
     return ParsedQuery(concepts, tuple(excluded), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(ignored)))
 
 

@@ -2,13 +2,17 @@
 
 Steps of ``search_passages``:
 
-1. read the request: page clamped, filters normalised, the query parsed (``parse``);
-2. match: every required concept (AND), scored (``match.scored``), duplicate copies left out; when no
-   passage the filters allow has every word, the largest set of words that still matches is kept and
-   the rest reported in ``dropped`` (``relax``), the dropped words still adding to the score;
-3. order: by score, or by date (newest first); each document's best passages stand together;
-4. the page's hits with highlighted snippets, and facet counts over every match (a facet with a value
-   selected counted as if its own filter were off, so other values can be added).
+1. read the request: page clamped, filters normalised, the query understood (``understand``: question
+   words cut, kind of answer, place and year, keywords or a question);
+2. rank every passage that holds any concept (``rank``: coverage of the concepts, then BM25F, phrase and
+   proximity); a few keywords require every word, and when no passage the filters allow has them all,
+   passages are ranked by coverage instead, the words the best passage lacks reported in ``dropped``;
+   a question keeps the passages that cover at least ``MIN_COVERAGE_SHARE`` of the best coverage;
+3. order: by score, or by date (newest first); each document's best passages stand together (more of
+   them for a law: its articles are the answer together);
+4. the page's hits, highlighted, each with the concepts it matched (and a law article's citation), and
+   facet counts over every match (a facet with a value selected counted as if its own filter were off);
+   with nothing found, which concepts matched nowhere and the nearest searches that do find passages.
 
 ``related_passages`` finds passages of other documents like a text (more-like-this).
 """
@@ -16,20 +20,20 @@ Steps of ``search_passages``:
 from __future__ import annotations
 
 import html
-import itertools
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from whoosh import query as Q
 
 from indexer.query import facets as facet_sets
 from indexer.query import match
-from indexer.query.compose import compose, concept_query, excluded_query
 from indexer.query.filters import clamp_page, normalise_filters
-from indexer.query.highlight import snippet
+from indexer.query.highlight import highlight, match_spans, snippet
 from indexer.query.index import IndexHandle
-from indexer.query.parse import Concept, ParsedQuery, parse_query
+from indexer.query.parse import Concept
+from indexer.query.rank import Ranked, rank
 from indexer.query.results import (
     PASSAGES_PER_DOCUMENT,
     SearchResult,
@@ -37,24 +41,57 @@ from indexer.query.results import (
     group_by_document,
     hit_from_stored,
 )
+from indexer.query.understand import Understanding, understand
 from indexer.store.schema import FACETS
+from indexer.text import lexicon
 
 GROUP_WINDOW_FACTOR = 3
 MAX_GROUP_WINDOW = 2000
-MAX_RELAX_CHECKS = 16  # subsets tried when relaxing a query nothing matches whole
+MIN_COVERAGE_SHARE = 0.5
+ARTICLES_PER_LAW = 6
+WHOLE_ARTICLE_CHARS = 1500
 RELATED_TERMS = 12
+MAX_SUGGESTIONS = 5
 
 
 @dataclass(frozen=True)
 class _Matches:
-    """Every match of a search: scores and passage numbers (best first), and the masks they make."""
+    """Every match of a search the filters allow: scores and passage numbers (best first), and masks."""
 
     scores: np.ndarray
     numbers: np.ndarray
+    bits: np.ndarray  # the concepts each passage matched
     unfiltered: np.ndarray  # every match, filters aside
     selected: np.ndarray  # the matches the filters allow
-    kept: tuple[Concept, ...]
-    dropped: tuple[Concept, ...]
+    concepts: tuple[Concept, ...] = ()
+    found: tuple[bool, ...] = ()
+    relaxed: bool = False
+
+
+def _weight(handle: IndexHandle, concept: Concept, times: int) -> float:
+    """Return how much a concept says about a long text: times it stands in it × its rarity in the index
+    (a concept no passage holds says nothing the search can use)."""
+    frequency = max(match.document_frequency(handle.arrays, "grams", word) for word in concept.forms())
+    if not frequency:
+        return 0.0
+    return max(1, times) * math.log((handle.facet_postings.doc_count + 1) / (frequency + 0.5))
+
+
+def understand_query(handle: IndexHandle, query: str, *, without: tuple[str, ...] = ()) -> Understanding:
+    """Return how a query is read on this index; ``without``: synonyms and expansions the user removed."""
+    understood = understand(query, weigh=lambda concept, times: _weight(handle, concept, times))
+    if not without:
+        return understood
+    removed = set(without)
+    concepts = tuple(
+        replace(
+            concept,
+            synonyms=tuple(word for word in concept.synonyms if word not in removed),
+            expansions=tuple(word for word in concept.expansions if word not in removed),
+        )
+        for concept in understood.concepts
+    )
+    return replace(understood, parsed=replace(understood.parsed, concepts=concepts))
 
 
 def search_passages(
@@ -66,6 +103,7 @@ def search_passages(
     per_page: int = 10,
     sort: str = "relevance",
     per_document: int | None = PASSAGES_PER_DOCUMENT,
+    without: tuple[str, ...] = (),
 ) -> SearchResult:
     """Return one page of passages for a query with filters and facet counts.
 
@@ -74,140 +112,150 @@ def search_passages(
     started = time.perf_counter()
     page, per_page = clamp_page(page, per_page)
     clean_filters = normalise_filters(filters or {})
-    parsed = parse_query(query)
-    browsing = not parsed.concepts and bool(clean_filters)
+    understood = understand_query(handle, query, without=without)
+    browsing = not understood.concepts and bool(clean_filters)
     if browsing:
         sort = "date"  # filters alone: list what they select, newest first
-    found = _match(handle, parsed, clean_filters, browsing=browsing)
-    scores, numbers = found.scores, found.numbers
+    found = _match(handle, understood, clean_filters, browsing=browsing)
+    hits, doc_hits = _page(
+        handle, understood, found, sort=sort, page=page, per_page=per_page, per_document=per_document
+    )
+    first_bits = int(found.bits[0]) if found.bits.size else 0
+    dropped = [
+        concept.label()
+        for number, concept in enumerate(found.concepts)
+        if (found.relaxed or understood.mode == "rank") and not first_bits >> number & 1
+    ]
+    total = int(np.count_nonzero(found.selected))
+    unmatched = tuple(concept.text for concept, held in zip(found.concepts, found.found, strict=True) if not held)
+    return SearchResult(
+        query=query,
+        total=total,
+        documents=int(np.count_nonzero(doc_hits)),
+        page=page,
+        per_page=per_page,
+        hits=tuple(hits),
+        facets=_facet_counts(handle.facet_postings, clean_filters, found),
+        parsed=tuple(concept.label() for concept in understood.concepts)
+        + tuple(f"-{concept.label()}" for concept in understood.parsed.excluded),
+        dropped=tuple(dropped) + understood.parsed.ignored,
+        seconds=time.perf_counter() - started,
+        filters=clean_filters,
+        understood=understood.as_dict(),
+        unmatched=unmatched,
+        suggestions=() if total or browsing else _suggestions(handle, understood, clean_filters, found),
+    )
+
+
+def _page(handle, understood: Understanding, found: _Matches, *, sort, page, per_page, per_document):
+    """Return the page's hits and each document's number of matching passages."""
+    scores, numbers, bits = found.scores, found.numbers, found.bits
     postings = handle.facet_postings
     if sort == "date":
         # Latest first, then best score; ties keep their order.
         order = np.lexsort((np.arange(numbers.size), -scores, -postings.date_rank[numbers]))
-        scores, numbers = scores[order], numbers[order]
+        scores, numbers, bits = scores[order], numbers[order], bits[order]
     window = min(max(page * per_page * GROUP_WINDOW_FACTOR, 200), MAX_GROUP_WINDOW)
+    laws = handle.passages_of_types(lexicon.answer_doc_types().get("rule", frozenset()))
+    bits_of = dict(zip(numbers[:window].tolist(), bits[:window].tolist(), strict=True))
     ordered = group_by_document(
         list(zip(numbers[:window].tolist(), scores[:window].tolist(), strict=True)),
         postings.doc_ids,
         per_document=per_document or window,
+        laws=laws if per_document else None,
+        per_law=ARTICLES_PER_LAW,
     )
     doc_hits = facet_sets.per_document(postings, found.selected)
-    needles = [needle for concept in parsed.concepts for needle in concept.needles()]
+    needles = [needle for concept in understood.concepts for needle in concept.needles()]
     searcher = handle.searcher()
     hits = []
     for docnum, score in ordered[(page - 1) * per_page : page * per_page]:
         stored = searcher.stored_fields(docnum)
         text = stored.get("text", "")
+        concept_bits = bits_of.get(docnum, 0)
+        law = bool(laws[docnum])
+        if law and len(text) <= WHOLE_ARTICLE_CHARS:  # a law's article is the answer: shown whole
+            shown = highlight(text, match_spans(text, needles))
+        else:
+            shown = snippet(text, needles) if needles else html.escape(text[:160])
         hits.append(
             hit_from_stored(
                 stored,
                 score=score,
-                snippet_html=snippet(text, needles) if needles else html.escape(text[:160]),
+                snippet_html=shown,
                 doc_hits=max(1, int(doc_hits[postings.document_of[docnum]])),
+                matched=tuple(
+                    concept.text for number, concept in enumerate(found.concepts) if concept_bits >> number & 1
+                ),
+                law=law,
             )
         )
-    soft = tuple(concept for concept in parsed.concepts if concept.optional and concept not in found.kept)
-    return SearchResult(
-        query=query,
-        total=int(np.count_nonzero(found.selected)),
-        documents=int(np.count_nonzero(doc_hits)),
-        page=page,
-        per_page=per_page,
-        hits=tuple(hits),
-        facets=_facet_counts(postings, clean_filters, found),
-        parsed=tuple(concept.label() for concept in found.kept + soft)
-        + tuple(f"-{concept.label()}" for concept in parsed.excluded),
-        dropped=tuple(concept.label() for concept in found.dropped) + parsed.ignored,
-        seconds=time.perf_counter() - started,
-        filters=clean_filters,
-    )
+    return hits, doc_hits
 
 
-def _match(handle: IndexHandle, parsed: ParsedQuery, filters: dict, *, browsing: bool) -> _Matches:
-    """Return every match the filters allow, relaxing the query when nothing has every word."""
-    postings = handle.facet_postings
-    copies = handle.copies
-    allowed = facet_sets.allowed(postings, filters)
-    required = [concept for concept in parsed.concepts if not concept.optional]
-    soft = [concept for concept in parsed.concepts if concept.optional]
-    if not required:
-        required, soft = soft, []
-
-    def run(whoosh_query) -> tuple[np.ndarray, np.ndarray]:
-        """Score every match once: (scores, passage numbers), best first, copies left out."""
-        if browsing:
-            numbers = np.flatnonzero(postings.live & ~copies)
-            return np.zeros(numbers.size), numbers
-        scores, numbers = _scored(handle, whoosh_query)
-        keep = ~copies[numbers]
-        return scores[keep], numbers[keep]
-
-    def masks(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        unfiltered = postings.mask(numbers)
-        return unfiltered, unfiltered if allowed is None else unfiltered & allowed
-
-    # Optional single characters add nothing to the query itself: the proximity phrase of their
-    # term ranks 稳就业 as written first, and expanding 稳* over the bigram channel is costly.
-    kept, dropped = required, []
-    if parsed.concepts or browsing:
-        scores, numbers = run(compose(parsed, kept, []))
-    else:
-        scores, numbers = np.zeros(0), np.zeros(0, dtype=np.int64)
-    unfiltered, selected = masks(numbers)
-    if not selected.any() and len(required) > 1 and (allowed is None or (allowed & ~copies).any()):
-        kept, dropped = relax(handle, parsed, allowed, required)
-        if dropped:
-            scores, numbers = run(compose(parsed, kept, dropped))
-            unfiltered, selected = masks(numbers)
-    keep = selected[numbers]
-    return _Matches(scores[keep], numbers[keep], unfiltered, selected, tuple(kept), tuple(dropped))
-
-
-def _scored(handle: IndexHandle, whoosh_query: Q.Query) -> tuple[np.ndarray, np.ndarray]:
-    """Return a query's scored matches, from the handle's match cache when it was scored before."""
-    key = repr(whoosh_query)
+def _ranked(handle: IndexHandle, understood: Understanding, *, relax: bool) -> Ranked:
+    """Return a query's ranked candidates, from the handle's match cache when it was ranked before."""
+    key = repr((understood.parsed, understood.kind, understood.mode, relax))
     found = handle.matches.get(key)
     if found is None:
-        found = match.scored(handle.arrays, handle.searcher(), whoosh_query)
-        handle.matches.put(key, found)
+        found = rank(handle, understood, relax=relax)
+        handle.matches.put(key, found, size=int(found.numbers.size))
     return found
 
 
-def relax(
-    handle: IndexHandle, parsed: ParsedQuery, allowed: np.ndarray | None, concepts: list[Concept]
-) -> tuple[list[Concept], list[Concept]]:
-    """Return (kept, dropped) concepts for a query nothing matches whole: the best matching subset.
+def _match(handle: IndexHandle, understood: Understanding, filters: dict, *, browsing: bool) -> _Matches:
+    """Return every match the filters allow (keywords relaxed to coverage when nothing has them all)."""
+    postings = handle.facet_postings
+    allowed = facet_sets.allowed(postings, filters)
+    if browsing or not understood.concepts:
+        numbers = np.flatnonzero(postings.live & ~handle.copies) if browsing else np.zeros(0, dtype=np.int64)
+        unfiltered = postings.mask(numbers)
+        selected = unfiltered if allowed is None else unfiltered & allowed
+        keep = selected[numbers]
+        return _Matches(
+            np.zeros(int(keep.sum())), numbers[keep], np.zeros(int(keep.sum()), np.uint32), unfiltered, selected
+        )
+    ranked = _ranked(handle, understood, relax=False)
+    usable = allowed[ranked.numbers] if allowed is not None else np.ones(ranked.numbers.size, dtype=bool)
+    keep = ranked.required & usable
+    relaxed = False
+    if understood.mode == "all" and not keep.any() and len(ranked.concepts) > 1 and usable.any():
+        ranked, relaxed = _ranked(handle, understood, relax=True), True
+        usable = allowed[ranked.numbers] if allowed is not None else np.ones(ranked.numbers.size, dtype=bool)
+    in_result = ranked.required.copy()
+    if understood.mode == "rank" or relaxed:
+        # Keep what covers a fair share of what the best passage the filters allow covers.
+        best = float(ranked.coverage[in_result & usable].max()) if (in_result & usable).any() else 0.0
+        in_result &= ranked.coverage >= MIN_COVERAGE_SHARE * best
+    unfiltered = postings.mask(ranked.numbers[in_result])
+    selected = unfiltered if allowed is None else unfiltered & allowed
+    keep = in_result & usable
+    return _Matches(
+        ranked.scores[keep],
+        ranked.numbers[keep],
+        ranked.bits[keep],
+        unfiltered,
+        selected,
+        ranked.concepts,
+        ranked.found,
+        relaxed,
+    )
 
-    Subsets are tried largest first, and among those of one size the heaviest first (longer words carry
-    more meaning), at most ``MAX_RELAX_CHECKS`` of them.
-    """
-    queries = {concept: concept_query(concept) for concept in concepts}
-    excluded = excluded_query(parsed)
 
-    def matches(subset) -> bool:
-        query = Q.And([queries[concept] for concept in subset])
-        if excluded is not None:
-            query = Q.AndNot(query, excluded)
-        _, numbers = match.scored(handle.arrays, handle.searcher(), query)
-        shown = ~handle.copies[numbers]
-        if allowed is not None:
-            shown &= allowed[numbers]
-        return bool(shown.any())
-
-    alive = [concept for concept in concepts if matches([concept])]
-    if not alive:
-        return list(concepts), []
-    checks = 0
-    for size in range(len(alive), 0, -1):
-        subsets = sorted(itertools.combinations(alive, size), key=lambda subset: -sum(len(c.text) for c in subset))
-        for subset in subsets:
-            if checks >= MAX_RELAX_CHECKS:
-                break
-            checks += 1
-            if matches(subset):
-                kept = list(subset)
-                return kept, [concept for concept in concepts if concept not in kept]
-    return list(concepts), []
+def _suggestions(handle, understood: Understanding, filters: dict, found: _Matches) -> tuple[tuple[str, int], ...]:
+    """Return nearby searches that find passages: the query without its filters, each concept found alone."""
+    suggestions = []
+    if filters:
+        everywhere = _match(handle, understood, {}, browsing=False)
+        if everywhere.selected.any():
+            suggestions.append((understood.query, int(np.count_nonzero(everywhere.selected))))
+    for concept, held in zip(found.concepts, found.found, strict=True):
+        if held and len(found.concepts) > 1:
+            alone = understand_query(handle, concept.text)
+            count = int(np.count_nonzero(_match(handle, alone, filters, browsing=False).selected))
+            if count:
+                suggestions.append((concept.text, count))
+    return tuple(suggestions[:MAX_SUGGESTIONS])
 
 
 def _facet_counts(postings, filters: dict, found: _Matches) -> dict:
@@ -233,7 +281,13 @@ def related_passages(handle: IndexHandle, text: str, *, exclude_doc_id: str, lim
     if not terms:
         return []
     postings = handle.facet_postings
-    scores, numbers = _scored(handle, Q.Or([Q.Term("text", term) for term in terms]))
+    query = Q.Or([Q.Term("text", term) for term in terms])
+    key = repr(query)
+    found = handle.matches.get(key)
+    if found is None:
+        found = match.scored(handle.arrays, searcher, query)
+        handle.matches.put(key, found, size=int(found[0].size))
+    scores, numbers = found
     keep = ~(handle.copies | postings.passages_of({exclude_doc_id}))[numbers]
     scores, numbers = scores[keep], numbers[keep]
     hits, seen = [], set()

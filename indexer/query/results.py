@@ -7,6 +7,7 @@ Parts: ``Hit`` / ``SearchResult`` / ``FacetValue`` (frozen; ``as_dict`` gives th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 PASSAGES_PER_DOCUMENT = 3  # a document's best passages shown together; the rest are counted
@@ -41,6 +42,8 @@ class Hit:
     ordinal: int = 0
     doc_hits: int = 1  # matching passages in this passage's document (命中 N 处)
     issuer: str = ""
+    matched: tuple[str, ...] = ()  # the query's concepts this passage holds
+    article: str = ""  # a law's article: 《中华人民共和国劳动合同法》第八十二条
 
     def citation(self) -> str:
         """Return how staff cite the passage: title, issuer, date, text."""
@@ -65,6 +68,8 @@ class Hit:
             "text": self.text,
             "snippet": self.snippet,
             "score": round(self.score, 4),
+            "matched": list(self.matched),
+            "article": self.article,
         }
 
 
@@ -83,6 +88,9 @@ class SearchResult:
     seconds: float = 0.0
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     documents: int = 0  # matching documents (passages are grouped by document)
+    understood: dict = field(default_factory=dict)  # how the query was read (understand.Understanding)
+    unmatched: tuple[str, ...] = ()  # concepts no passage holds
+    suggestions: tuple[tuple[str, int], ...] = ()  # nearby searches that find passages, with their totals
 
     def as_dict(self) -> dict:
         """Return the JSON shape of /api/search."""
@@ -94,6 +102,9 @@ class SearchResult:
             "per_page": self.per_page,
             "parsed": list(self.parsed),
             "dropped": list(self.dropped),
+            "understood": self.understood,
+            "unmatched": list(self.unmatched),
+            "suggestions": [{"query": query, "total": total} for query, total in self.suggestions],
             "filters": {name: list(values) for name, values in self.filters.items()},
             "seconds": round(self.seconds, 4),
             "results": [hit.as_dict() for hit in self.hits],
@@ -111,18 +122,37 @@ def facet_list(name: str, counted: list[tuple[str, int]]) -> list[FacetValue]:
     return sorted(values, key=lambda item: (-item.count, item.value))
 
 
-def group_by_document(ranked: list[tuple[int, float]], doc_ids, *, per_document: int = PASSAGES_PER_DOCUMENT):
-    """Order ranked (docnum, score) so each document's best passages stand together, best document first."""
+def group_by_document(
+    ranked: list[tuple[int, float]], doc_ids, *, per_document: int = PASSAGES_PER_DOCUMENT, laws=None, per_law: int = 0
+):
+    """Order ranked (docnum, score) so each document's best passages stand together, best document first.
+
+    ``laws``: a mask of passages that are law articles, of which up to ``per_law`` per law stand together
+    (several articles of one law are the answer together).
+    """
     groups: dict[str, list[tuple[int, float]]] = {}
     for docnum, score in ranked:
         members = groups.setdefault(doc_ids[docnum], [])
-        if len(members) < per_document:
+        limit = per_law if laws is not None and per_law and laws[docnum] else per_document
+        if len(members) < limit:
             members.append((docnum, score))
     return [member for members in groups.values() for member in members]
 
 
-def hit_from_stored(stored: dict, *, score, snippet_html: str, doc_hits: int = 1) -> Hit:
-    """Return a Hit from a passage's stored fields."""
+_ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百千零〇\d]+条(?:之[一二三四五六七八九十]+)?)")
+
+
+def article_label(title: str, section: str, text: str) -> str:
+    """Return 《law》第X条 for a passage that is an article of a law or regulation ("" otherwise)."""
+    found = _ARTICLE.match(text) or _ARTICLE.match(section.rsplit("›", 1)[-1])
+    return f"《{title}》{found.group(1)}" if found and title else ""
+
+
+def hit_from_stored(
+    stored: dict, *, score, snippet_html: str, doc_hits: int = 1, matched: tuple[str, ...] = (), law: bool = False
+) -> Hit:
+    """Return a Hit from a passage's stored fields (``law``: its document is a law or regulation)."""
+    text = stored.get("text", "")
     return Hit(
         id=stored["id"],
         doc_id=stored["doc_id"],
@@ -133,7 +163,7 @@ def hit_from_stored(stored: dict, *, score, snippet_html: str, doc_hits: int = 1
         city=stored.get("city", ""),
         doc_type=stored.get("doc_type", ""),
         topics=tuple(topic for topic in stored.get("topic", "").split(",") if topic),
-        text=stored.get("text", ""),
+        text=text,
         snippet=snippet_html,
         score=float(score) if isinstance(score, int | float) else 0.0,
         section=stored.get("section", ""),
@@ -141,6 +171,8 @@ def hit_from_stored(stored: dict, *, score, snippet_html: str, doc_hits: int = 1
         ordinal=int(stored.get("ordinal", 0)),
         doc_hits=doc_hits,
         issuer=stored.get("issuer", ""),
+        matched=matched,
+        article=article_label(stored.get("title", ""), stored.get("section", ""), text) if law else "",
     )
 
 

@@ -13,7 +13,8 @@ records them (one byte, lossy). Then:
 - a word matched whole in the word channel weighs ``WORD_CHANNEL_WEIGHT`` times its bigram phrase;
 - a phrase (words or bigrams in a row) scores the sum of its terms' scores;
 - a prefix (one character in the bigram channel) scores the sum of the scores of its terms;
-- a synonym weighs ``SYNONYM_WEIGHT`` of the word it stands for;
+- a synonym weighs ``SYNONYM_WEIGHT`` of the word it stands for, an expansion of an everyday phrase
+  (``data/colloquial.csv``) ``EXPANSION_WEIGHT``;
 - a passage holding a multi-word term exactly as written gets the phrase again, times
   ``PROXIMITY_WEIGHT`` (the proximity bonus);
 - AND and OR add their parts' scores; an optional part (AND-MAYBE) adds its score where it matches.
@@ -32,6 +33,7 @@ B = 0.75
 FIELD_WEIGHTS = {"head": 2.0, "head_grams": 2.0, "indicator": 3.0, "indicator_grams": 3.0}
 WORD_CHANNEL_WEIGHT = 2.0
 SYNONYM_WEIGHT = 0.5
+EXPANSION_WEIGHT = 0.5  # how documents say an everyday phrase (data/colloquial.csv)
 PROXIMITY_WEIGHT = 3.0
 
 

@@ -29,9 +29,12 @@ class Place:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
+    """Return a data file's rows (lines starting with # are comments: where the list comes from)."""
     path = DATA_DIR / name
+    if not path.is_file():
+        return []
     with path.open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle)]
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
 
 def _split(value: str | None) -> list[str]:
@@ -107,3 +110,30 @@ def ambiguous_place_names() -> frozenset[str]:
     """Return short place names that are everyday words too (安康杯, 长治久安)."""
     text = (DATA_DIR / "ambiguous_places.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+@functools.lru_cache(maxsize=1)
+def question_frames() -> dict[str, str]:
+    """Return question phrase → the kind of answer it asks for (precedent, measure, rule, figure, frame)."""
+    return {row["phrase"].strip(): row["kind"].strip() for row in _read_csv("question_frames.csv") if row["phrase"]}
+
+
+@functools.lru_cache(maxsize=1)
+def colloquial() -> dict[str, tuple[str, ...]]:
+    """Return how people say it → how documents say it (searched at a lower weight, shown, removable)."""
+    table: dict[str, list[str]] = {}
+    for row in _read_csv("colloquial.csv"):
+        phrase = (row.get("colloquial") or "").strip()
+        for official in _split(row.get("official")):
+            if phrase and official != phrase:
+                table.setdefault(phrase, []).append(official)
+    return {phrase: tuple(dict.fromkeys(found)) for phrase, found in table.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def answer_doc_types() -> dict[str, frozenset[str]]:
+    """Return the kind of a question → the document types that answer it (a rule: laws and regulations)."""
+    table: dict[str, set[str]] = {}
+    for row in _read_csv("answer_types.csv"):
+        table.setdefault(row["kind"].strip(), set()).add(row["doc_type"].strip())
+    return {kind: frozenset(types) for kind, types in table.items()}

@@ -107,3 +107,12 @@ def normalise_place(value: str) -> Place:
         return Place()
     place = found[0]
     return Place(place.province, place.city)
+
+
+def place_named(word: str) -> Place | None:
+    """Return the place a whole word names (滨州, 山东省), None for any other word or an everyday word
+    that is also a short place name (安康)."""
+    word = word.strip()
+    if word not in _gazetteer().places_by_name or word in lexicon.ambiguous_place_names():
+        return None
+    return normalise_place(word)

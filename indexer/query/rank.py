@@ -1,0 +1,153 @@
+"""Rank passages by how much of the query they cover, then by BM25F, phrase and proximity.
+
+Steps of ``rank``:
+
+1. each concept is matched on its own (``match.matched``): its forms as written (full weight) and, apart,
+   its synonyms and expansions (lower weight); the proximity phrases of multi-word terms too;
+2. each concept weighs by its rarity (idf over the passages that hold it): 工会 weighs little, 竞业限制 much;
+3. a passage's coverage is the weighted share of the concepts it holds (a concept held only through a
+   synonym or expansion counts ``ALT_CREDIT`` of it); its relevance the sum of its BM25F scores (the
+   ranking model of ``scoring``), saturated to below 1;
+4. its score is coverage + ``RELEVANCE_SHARE`` × relevance, plus ``KIND_BOOST`` when its document is of a
+   type that answers the kind of question (law articles for a rule question, reports for a precedent);
+5. required concepts (``+词``, quotes, every word of a few keywords) filter; exclusions remove.
+
+The result holds every candidate (duplicate copies left out), best first, with each passage's coverage
+and the concepts it matched (a bit each), so filters and facet counts can be applied afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as Q
+
+from indexer.query import match
+from indexer.query.compose import channel_query, excluded_query, proximity_query
+from indexer.query.parse import Concept
+from indexer.query.scoring import EXPANSION_WEIGHT, SYNONYM_WEIGHT
+from indexer.query.understand import Understanding
+from indexer.text import lexicon
+
+ALT_CREDIT = 0.6
+RELEVANCE_SHARE = 0.5
+RELEVANCE_SATURATION = 10.0
+KIND_BOOST = 0.1
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Every candidate passage of a query, best first."""
+
+    numbers: np.ndarray  # passage numbers
+    scores: np.ndarray
+    coverage: np.ndarray  # weighted share of the concepts held, 0…1
+    relevance: np.ndarray  # the sum of the BM25F scores (``scoring``) of the concepts and proximity phrases
+    bits: np.ndarray  # concept i matched ⇔ bit i set (forms, synonyms or expansions)
+    required: np.ndarray  # holds every required concept
+    concepts: tuple[Concept, ...]  # in bit order
+    found: tuple[bool, ...]  # whether each concept is held by any passage
+    weights: tuple[float, ...]  # each concept's weight in the coverage
+
+
+def queries(understood: Understanding) -> list[Q.Query]:
+    """Return every query ``rank`` evaluates for an understood query (to compare matchers on them)."""
+    found = []
+    for concept in _searched(understood):
+        found.append(_forms_query(concept))
+        other = _other_words_query(concept)
+        if other is not None:
+            found.append(other)
+    for extra in (proximity_query(understood.parsed), excluded_query(understood.parsed)):
+        if extra is not None:
+            found.append(extra)
+    return found
+
+
+def _searched(understood: Understanding) -> tuple[Concept, ...]:
+    """Return the concepts ranked: all but single characters cut from a longer term (unless that is all)."""
+    return tuple(concept for concept in understood.concepts if not concept.optional) or understood.concepts
+
+
+def _forms_query(concept: Concept) -> Q.Query:
+    if concept.alternatives:
+        return Q.Or([_forms_query(alternative) for alternative in concept.alternatives])
+    parts = [channel_query(text, title_only=concept.title_only, boost=1.0) for text in concept.forms()]
+    return Q.Or(parts) if len(parts) > 1 else parts[0]
+
+
+def _other_words_query(concept: Concept) -> Q.Query | None:
+    parts = [channel_query(text, title_only=concept.title_only, boost=SYNONYM_WEIGHT) for text in concept.synonyms]
+    parts += [channel_query(text, title_only=concept.title_only, boost=EXPANSION_WEIGHT) for text in concept.expansions]
+    return Q.Or(parts) if parts else None
+
+
+def _matched(handle, query: Q.Query | None) -> tuple[np.ndarray, np.ndarray]:
+    if query is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return match.matched(handle.arrays, handle.searcher(), query)
+
+
+def _dense(count: int, numbers: np.ndarray, values: np.ndarray | float) -> np.ndarray:
+    dense = np.zeros(count, dtype=np.float64)
+    dense[numbers] = values
+    return dense
+
+
+def rank(handle, understood: Understanding, *, relax: bool = False) -> Ranked:
+    """Return every passage matching the query, scored; ``relax``: nothing but the user's own ``+`` and
+    quoted words is required (the fallback of a keyword search nothing matches whole)."""
+    count = handle.facet_postings.doc_count
+    concepts = _searched(understood)
+    relevance = np.zeros(count)
+    coverage = np.zeros(count)
+    bits = np.zeros(count, dtype=np.uint32)
+    required = np.ones(count, dtype=bool)
+    weights, found = [], []
+    for number, concept in enumerate(concepts):
+        own_docs, own_scores = _matched(handle, _forms_query(concept))
+        other_docs, other_scores = _matched(handle, _other_words_query(concept))
+        held = _dense(count, other_docs, ALT_CREDIT)
+        held[own_docs] = 1.0
+        frequency = own_docs.size or np.count_nonzero(held)
+        weight = math.log((count + 1) / (frequency + 0.5)) if frequency else 0.0
+        weights.append(weight)
+        found.append(bool(frequency))
+        coverage += weight * held
+        relevance += _dense(count, own_docs, own_scores)
+        np.add.at(relevance, other_docs, other_scores)
+        bits |= (held > 0).astype(np.uint32) << np.uint32(number)
+        if concept.required or concept.exact or (understood.mode == "all" and not relax):
+            required &= held > 0
+    total_weight = sum(weights)
+    if total_weight:
+        coverage /= total_weight
+    proximity = proximity_query(understood.parsed)
+    if proximity is not None:
+        docs, scores = _matched(handle, proximity)
+        np.add.at(relevance, docs, scores)
+    candidates = bits > 0
+    excluded = excluded_query(understood.parsed)
+    if excluded is not None:
+        candidates[_matched(handle, excluded)[0]] = False
+    candidates &= ~handle.copies
+    numbers = np.flatnonzero(candidates)
+    scores = coverage[numbers] + RELEVANCE_SHARE * relevance[numbers] / (relevance[numbers] + RELEVANCE_SATURATION)
+    answering = lexicon.answer_doc_types().get(understood.kind)
+    if answering:
+        scores = scores + KIND_BOOST * handle.passages_of_types(answering)[numbers]
+    order = np.lexsort((numbers, -scores))
+    numbers = numbers[order]
+    return Ranked(
+        numbers,
+        scores[order],
+        coverage[numbers],
+        relevance[numbers],
+        bits[numbers],
+        required[numbers],
+        concepts,
+        tuple(found),
+        tuple(weights),
+    )
