@@ -47,6 +47,7 @@ class Concept:
     optional: bool = False  # a single character cut from a longer term (稳 of 稳就业): ranks, never filters
     required: bool = False  # the user asked for it (+词): only passages holding it
     expansions: tuple[str, ...] = ()  # how documents say an everyday phrase (老楼装电梯 → 既有住宅加装电梯)
+    parts: tuple[str, ...] = ()  # the words of an everyday phrase (签劳动合同 → 劳动合同), a lower weight
 
     def needles(self) -> list[str]:
         """Return the strings to highlight for this concept."""
@@ -117,6 +118,13 @@ def _phrase_pattern() -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
+def _parts_of(phrase: str) -> tuple[str, ...]:
+    """Return the content words of a phrase kept whole (签劳动合同 → 劳动合同), less one-character ones."""
+    stops = lexicon.stop_words()
+    words = [word for word in analysis.words(phrase) if len(word) > 1 and word not in stops and word != phrase]
+    return tuple(dict.fromkeys(words))
+
+
 def _expansions_of(word: str) -> tuple[str, ...]:
     return tuple(official for official in _colloquial_table().get(word, ()) if official != word)
 
@@ -156,6 +164,7 @@ def _term_concepts(raw: str, *, title_only: bool, required: bool = False) -> tup
             synonyms=tuple(synonym for synonym in _synonyms_of(word) if synonym not in _expansions_of(word)),
             variants=tuple(dict.fromkeys([*numeral_variants(word), *places.place_name_variants(word)])),
             expansions=_expansions_of(word),
+            parts=_parts_of(word) if _expansions_of(word) else (),
             title_only=title_only,
             required=required,
             # One Chinese character cut from a longer term is a weak, costly filter (every bigram

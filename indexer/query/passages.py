@@ -91,7 +91,7 @@ def understand_query(handle: IndexHandle, query: str, *, without: tuple[str, ...
         )
         for concept in understood.concepts
     )
-    return replace(understood, parsed=replace(understood.parsed, concepts=concepts))
+    return replace(understood, parsed=replace(understood.parsed, concepts=concepts), without=tuple(sorted(removed)))
 
 
 def search_passages(
@@ -195,7 +195,7 @@ def _page(handle, understood: Understanding, found: _Matches, *, sort, page, per
 
 def _ranked(handle: IndexHandle, understood: Understanding, *, relax: bool) -> Ranked:
     """Return a query's ranked candidates, from the handle's match cache when it was ranked before."""
-    key = repr((understood.parsed, understood.kind, understood.mode, relax))
+    key = repr((understood.parsed, understood.kind, understood.mode, understood.without, relax))
     found = handle.matches.get(key)
     if found is None:
         found = rank(handle, understood, relax=relax)

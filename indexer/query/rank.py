@@ -19,6 +19,7 @@ and the concepts it matched (a bit each), so filters and facet counts can be app
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,12 +30,19 @@ from indexer.query.compose import channel_query, excluded_query, proximity_query
 from indexer.query.parse import Concept
 from indexer.query.scoring import EXPANSION_WEIGHT, SYNONYM_WEIGHT
 from indexer.query.understand import Understanding
-from indexer.text import lexicon
+from indexer.text import analysis, lexicon
 
+COVERAGE_WEIGHT = 1.0
 ALT_CREDIT = 0.6
+RARE_SHARE = 0.001
+KNOWN_FACTOR = 1.5
 RELEVANCE_SHARE = 0.5
 RELEVANCE_SATURATION = 10.0
 KIND_BOOST = 0.1
+# Pseudo-relevance feedback: words of the best passages added to the relevance (not the coverage).
+FEEDBACK_PASSAGES = 10
+FEEDBACK_TERMS = 8
+FEEDBACK_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class Ranked:
     concepts: tuple[Concept, ...]  # in bit order
     found: tuple[bool, ...]  # whether each concept is held by any passage
     weights: tuple[float, ...]  # each concept's weight in the coverage
+    feedback: tuple[str, ...] = ()  # words the best passages share that the query lacks, searched too
 
 
 def queries(understood: Understanding) -> list[Q.Query]:
@@ -80,7 +89,10 @@ def _forms_query(concept: Concept) -> Q.Query:
 
 def _other_words_query(concept: Concept) -> Q.Query | None:
     parts = [channel_query(text, title_only=concept.title_only, boost=SYNONYM_WEIGHT) for text in concept.synonyms]
-    parts += [channel_query(text, title_only=concept.title_only, boost=EXPANSION_WEIGHT) for text in concept.expansions]
+    parts += [
+        channel_query(text, title_only=concept.title_only, boost=EXPANSION_WEIGHT)
+        for text in (*concept.expansions, *concept.parts)
+    ]
     return Q.Or(parts) if parts else None
 
 
@@ -96,58 +108,140 @@ def _dense(count: int, numbers: np.ndarray, values: np.ndarray | float) -> np.nd
     return dense
 
 
-def rank(handle, understood: Understanding, *, relax: bool = False) -> Ranked:
-    """Return every passage matching the query, scored; ``relax``: nothing but the user's own ``+`` and
-    quoted words is required (the fallback of a keyword search nothing matches whole)."""
+@dataclass
+class _Held:
+    """What the concepts of a query find, passage by passage (dense arrays over all passages)."""
+
+    relevance: np.ndarray
+    coverage: np.ndarray
+    bits: np.ndarray
+    required: np.ndarray
+    weights: list[float]
+    found: list[bool]
+
+
+def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...], *, relax: bool) -> _Held:
+    """Match each concept (its forms; its synonyms and expansions apart) and weigh it by its rarity."""
     count = handle.facet_postings.doc_count
-    concepts = _searched(understood)
-    relevance = np.zeros(count)
-    coverage = np.zeros(count)
-    bits = np.zeros(count, dtype=np.uint32)
-    required = np.ones(count, dtype=bool)
-    weights, found = [], []
+    held = _Held(np.zeros(count), np.zeros(count), np.zeros(count, dtype=np.uint32), np.ones(count, bool), [], [])
     for number, concept in enumerate(concepts):
         own_docs, own_scores = _matched(handle, _forms_query(concept))
         other_docs, other_scores = _matched(handle, _other_words_query(concept))
-        held = _dense(count, other_docs, ALT_CREDIT)
-        held[own_docs] = 1.0
-        frequency = own_docs.size or np.count_nonzero(held)
-        weight = math.log((count + 1) / (frequency + 0.5)) if frequency else 0.0
-        weights.append(weight)
-        found.append(bool(frequency))
-        coverage += weight * held
-        relevance += _dense(count, own_docs, own_scores)
-        np.add.at(relevance, other_docs, other_scores)
-        bits |= (held > 0).astype(np.uint32) << np.uint32(number)
+        holding = _dense(count, other_docs, ALT_CREDIT)
+        holding[own_docs] = 1.0
+        frequency = own_docs.size or np.count_nonzero(holding)
+        weight = _weight(concept, frequency, count, question=understood.mode == "rank")
+        held.weights.append(weight)
+        held.found.append(bool(frequency))
+        held.coverage += weight * holding
+        held.relevance += _dense(count, own_docs, own_scores)
+        np.add.at(held.relevance, other_docs, other_scores)
+        held.bits |= (holding > 0).astype(np.uint32) << np.uint32(number)
         if concept.required or concept.exact or (understood.mode == "all" and not relax):
-            required &= held > 0
-    total_weight = sum(weights)
-    if total_weight:
-        coverage /= total_weight
+            held.required &= holding > 0
+    if sum(held.weights):
+        held.coverage /= sum(held.weights)
     proximity = proximity_query(understood.parsed)
     if proximity is not None:
         docs, scores = _matched(handle, proximity)
-        np.add.at(relevance, docs, scores)
-    candidates = bits > 0
+        np.add.at(held.relevance, docs, scores)
+    return held
+
+
+def _weight(concept: Concept, frequency: int, count: int, *, question: bool) -> float:
+    """Return a concept's weight in the coverage: its rarity (idf); in a question, a word rarer than
+    ``RARE_SHARE`` of the passages weighs as if that common (such words in everyday talk are chat, not
+    topic: 家里, 做饭), and a concept the lexicon knows (synonyms, the documents' words for it) weighs
+    ``KNOWN_FACTOR`` more (it names the topic)."""
+    if not frequency:
+        return 0.0
+    if question:
+        frequency = max(frequency, RARE_SHARE * count)
+    weight = math.log((count + 1) / (frequency + 0.5))
+    if question and (concept.synonyms or concept.expansions):
+        weight *= KNOWN_FACTOR
+    return weight
+
+
+def _scores(handle, understood: Understanding, held: _Held, numbers: np.ndarray) -> np.ndarray:
+    relevance = held.relevance[numbers]
+    scores = COVERAGE_WEIGHT * held.coverage[numbers] + RELEVANCE_SHARE * relevance / (relevance + RELEVANCE_SATURATION)
+    answering = lexicon.answer_doc_types().get(understood.kind)
+    if answering:
+        scores = scores + KIND_BOOST * handle.passages_of_types(answering)[numbers]
+    return scores
+
+
+def feedback_terms(handle, understood: Understanding, numbers: np.ndarray, scores: np.ndarray) -> list[tuple]:
+    """Return (word, weight) of the words the best passages share that the query lacks (pseudo-relevance
+    feedback, RM3-like: each word's share of each top passage, by the passage's score, times its rarity)."""
+    top = [
+        (number, score) for number, score in zip(numbers[:FEEDBACK_PASSAGES].tolist(), scores.tolist(), strict=False)
+    ]
+    if not FEEDBACK_TERMS or len(top) < FEEDBACK_PASSAGES // 2:
+        return []
+    asked = {word for concept in understood.concepts for form in concept.needles() for word in analysis.words(form)}
+    skipped = lexicon.stop_words() | asked | set(understood.without)
+    count = handle.facet_postings.doc_count
+    searcher = handle.searcher()
+    total = sum(score for _, score in top) or 1.0
+    shares: Counter = Counter()
+    for number, score in top:
+        words = [word for word in analysis.words(searcher.stored_fields(number).get("text", "")) if len(word) > 1]
+        for word, times in Counter(words).items():
+            if word not in skipped and not word[0].isdigit():
+                shares[word] += score / total * times / len(words)
+    weighed = []
+    for word, share in shares.most_common(FEEDBACK_TERMS * 4):
+        frequency = match.document_frequency(handle.arrays, "text", word)
+        if 1 < frequency < count / 10:  # shared by more than one passage, not by every tenth
+            weighed.append((word, share * math.log(count / frequency)))
+    weighed.sort(key=lambda pair: -pair[1])
+    return weighed[:FEEDBACK_TERMS]
+
+
+def _feedback(handle, understood: Understanding, held: _Held, numbers: np.ndarray, scores: np.ndarray):
+    """Add the feedback words' relevance to the candidates; return the words used."""
+    terms = feedback_terms(handle, understood, numbers, scores)
+    if not terms:
+        return ()
+    heaviest = terms[0][1]
+    query = Q.Or([Q.Term("text", word, boost=FEEDBACK_WEIGHT * weight / heaviest) for word, weight in terms])
+    docs, found = _matched(handle, query)
+    extra = _dense(held.relevance.size, docs, found)
+    held.relevance[numbers] += extra[numbers]
+    return tuple(word for word, _ in terms)
+
+
+def rank(handle, understood: Understanding, *, relax: bool = False) -> Ranked:
+    """Return every passage matching the query, scored; ``relax``: nothing but the user's own ``+`` and
+    quoted words is required (the fallback of a keyword search nothing matches whole)."""
+    concepts = _searched(understood)
+    held = _hold(handle, understood, concepts, relax=relax)
+    candidates = held.bits > 0
     excluded = excluded_query(understood.parsed)
     if excluded is not None:
         candidates[_matched(handle, excluded)[0]] = False
     candidates &= ~handle.copies
     numbers = np.flatnonzero(candidates)
-    scores = coverage[numbers] + RELEVANCE_SHARE * relevance[numbers] / (relevance[numbers] + RELEVANCE_SATURATION)
-    answering = lexicon.answer_doc_types().get(understood.kind)
-    if answering:
-        scores = scores + KIND_BOOST * handle.passages_of_types(answering)[numbers]
+    scores = _scores(handle, understood, held, numbers)
     order = np.lexsort((numbers, -scores))
+    feedback = ()
+    if understood.mode == "rank" or relax:
+        feedback = _feedback(handle, understood, held, numbers[order], scores[order])
+        if feedback:
+            scores = _scores(handle, understood, held, numbers)
+            order = np.lexsort((numbers, -scores))
     numbers = numbers[order]
     return Ranked(
         numbers,
         scores[order],
-        coverage[numbers],
-        relevance[numbers],
-        bits[numbers],
-        required[numbers],
+        held.coverage[numbers],
+        held.relevance[numbers],
+        held.bits[numbers],
+        held.required[numbers],
         concepts,
-        tuple(found),
-        tuple(weights),
+        tuple(held.found),
+        tuple(held.weights),
+        feedback,
     )

@@ -44,6 +44,7 @@ class Understanding:
     place: places.Place | None = None  # a place named in the question
     years: tuple[str, ...] = ()  # years named in the question
     left_out: tuple[str, ...] = ()  # concepts of a long text not searched
+    without: tuple[str, ...] = ()  # synonyms, expansions and feedback words the user removed
 
     @property
     def concepts(self) -> tuple[Concept, ...]:
