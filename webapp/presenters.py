@@ -207,6 +207,7 @@ class Understood:
     ignored: tuple[str, ...]
     left_out: tuple[str, ...]
     removed: tuple[Word, ...]  # removed words, each with a link that puts it back
+    lacking: tuple[str, ...] = ()  # concepts the first result does not hold
 
 
 def understood(result: SearchResult, pairs: list[tuple[str, str]], path: str = "/") -> Understood | None:
@@ -238,7 +239,8 @@ def understood(result: SearchResult, pairs: list[tuple[str, str]], path: str = "
         concepts=concepts,
         place=place.get("city") or place.get("province") or "",
         years=tuple(read["years"]),
-        ignored=tuple(word for word in result.dropped if word in read["question_words"]),
+        ignored=tuple(read["ignored"]),
+        lacking=tuple(word for word in result.dropped if word not in read["ignored"]) if result.hits else (),
         left_out=tuple(read["left_out"]),
         removed=removed,
     )

@@ -166,7 +166,7 @@ def _page(handle, understood: Understanding, found: _Matches, *, sort, page, per
         per_law=ARTICLES_PER_LAW,
     )
     doc_hits = facet_sets.per_document(postings, found.selected)
-    needles = [needle for concept in understood.concepts for needle in concept.needles()]
+    needles = [needle for concept in understood.concepts if not concept.optional for needle in concept.needles()]
     searcher = handle.searcher()
     hits = []
     for docnum, score in ordered[(page - 1) * per_page : page * per_page]:

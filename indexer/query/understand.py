@@ -64,9 +64,10 @@ class Understanding:
                     "expansions": list(concept.expansions),
                 }
                 for concept in self.concepts
-                if not concept.alternatives
+                if not concept.alternatives and not concept.optional
             ],
             "question_words": list(self.frames),
+            "ignored": list(self.parsed.ignored),
             "place": {"province": self.place.province, "city": self.place.city} if self.place else None,
             "years": list(self.years),
             "left_out": list(self.left_out),

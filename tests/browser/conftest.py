@@ -50,6 +50,14 @@ def server_url(tmp_path_factory) -> str:
         "<b onmouseover=alert(8)>HOSTILEDOC</b>，不应被执行。\n",
         encoding="utf-8",
     )
+    (documents / "law.md").write_text(
+        "# 中华人民共和国劳动合同法\n\n"
+        "第八十二条 用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，"
+        "应当向劳动者每月支付二倍的工资。\n\n"
+        "第八十三条 用人单位违反本法规定与劳动者约定试用期的，由劳动行政部门责令改正。\n"
+        "第八十四条 用人单位违反本法规定，扣押劳动者居民身份证等证件的，由劳动行政部门责令限期退还劳动者本人。\n",
+        encoding="utf-8",
+    )
     build(documents, base / "index")
     port = _free_port()
     log = (base / "server.log").open("w")

@@ -7,6 +7,8 @@ import io
 
 import pytest
 
+from .conftest import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 
@@ -134,3 +136,23 @@ def test_markup_inside_a_document_is_shown_as_text_never_run(page, server_url):
     assert dialogs == []
     assert page.locator("main img, main b[onmouseover], main script").count() == 0
     assert "<script>" in page.locator(".document-view").inner_text()
+
+
+def test_a_question_shows_what_was_understood_and_an_expansion_goes_in_one_click(page, server_url):
+    _search(page, server_url, "老板不跟我签劳动合同，能不能要二倍工资？")
+    understood = page.locator(".understood")
+    assert "理解为" in understood.inner_text() and "法规条文问题" in understood.inner_text()
+    assert "能不能" in page.locator(".understood .ignored").inner_text()
+    assert page.locator(".passage .article").first.inner_text() == "《中华人民共和国劳动合同法》第八十二条"
+    assert "命中" in page.locator(".passage .matched").first.inner_text()
+    expansions = page.locator(".understood a.expansion")
+    assert expansions.count() > 0
+    word = expansions.first.inner_text().rstrip(" ✕")
+    page.screenshot(path=str(SCREENSHOTS / "understood.png"), full_page=True)
+    expansions.first.click()
+    page.wait_for_load_state()
+    assert "without=" in page.url
+    assert word in page.locator(".understood .removed").inner_text()  # and a link puts it back
+    page.click(".understood .removed a >> nth=0")
+    page.wait_for_load_state()
+    assert "without=" not in page.url
