@@ -49,7 +49,6 @@ def _constant(module, name: str, value):
 
 VARIANTS = {
     "full": [],
-    "no_feedback": [_constant(rank, "FEEDBACK_TERMS", 0)],
     "no_coverage": [_constant(rank, "COVERAGE_WEIGHT", 0.0)],
     "no_kind_boost": [_constant(rank, "KIND_BOOST", 0.0)],
     "no_rare_floor": [_constant(rank, "RARE_SHARE", 0.0)],
@@ -57,8 +56,21 @@ VARIANTS = {
     "no_thesaurus": [_empty_table("colloquial")],
     "no_synonyms": [_empty_table("synonyms")],
     "no_question_words": [_empty_table("question_frames")],
-    "all_rank": [_constant(understand, "KEYWORD_CONCEPTS", 0)],
+    "keywords_as_questions": [_constant(understand, "KEYWORD_CONCEPTS", 0)],
 }
+
+
+def _patches(name: str) -> list:
+    """Return a variant's patches: a named one, or settings written module.NAME=value[;module.NAME=value]."""
+    if name in VARIANTS:
+        return VARIANTS[name]
+    modules = {"rank": rank, "understand": understand}
+    patches = []
+    for setting in name.split(";"):
+        target, value = setting.split("=")
+        module, constant = target.split(".")
+        patches.append(_constant(modules[module], constant, float(value)))
+    return patches
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,19 +83,19 @@ def main(argv: list[str] | None = None) -> int:
     sets = {
         path.stem: [json.loads(line) for line in path.read_text("utf-8").splitlines() if line] for path in args.sets
     }
-    print("| variant | " + " | ".join(f"{name} success@10 / MRR" for name in sets) + " | p95 ms |")
+    print("| variant | " + " | ".join(f"{name} success@10 / recall@10 / MRR" for name in sets) + " | p95 ms |")
     print("|---|" + "---|" * (len(sets) + 1))
     rows = [(name, False) for name in args.variants.split(",")] + ([("plain BM25 OR", True)] if args.baseline else [])
     for name, baseline in rows:
         with contextlib.ExitStack() as stack:
-            for patch in VARIANTS.get(name, []):
+            for patch in [] if baseline else _patches(name):
                 patch(stack)
             searcher = Searcher(args.index, cache_items=0)
             searcher.search("工会")
             cells, times = [], []
             for queries in sets.values():
                 report = evaluate(searcher, queries, baseline=baseline)
-                cells.append(f"{report['success_at_10']:.3f} / {report['mrr']:.3f}")
+                cells.append(f"{report['success_at_10']:.3f} / {report['recall_at_10']:.3f} / {report['mrr']:.3f}")
                 times += [row["ms"] for row in report["rows"]]
             searcher.close()
         times.sort()

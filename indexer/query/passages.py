@@ -5,9 +5,8 @@ Steps of ``search_passages``:
 1. read the request: page clamped, filters normalised, the query understood (``understand``: question
    words cut, kind of answer, place and year, keywords or a question);
 2. rank every passage that holds any concept (``rank``: coverage of the concepts, then BM25F, phrase and
-   proximity); a few keywords require every word, and when no passage the filters allow has them all,
-   passages are ranked by coverage instead, the words the best passage lacks reported in ``dropped``;
-   a question keeps the passages that cover at least ``MIN_COVERAGE_SHARE`` of the best coverage;
+   proximity); keep those that cover at least ``MIN_COVERAGE_SHARE`` of what the best passage the filters
+   allow covers; the concepts the best passage lacks are reported in ``dropped``;
 3. order: by score, or by date (newest first); each document's best passages stand together (more of
    them for a law: its articles are the answer together);
 4. the page's hits, highlighted, each with the concepts it matched (and a law article's citation), and
@@ -65,7 +64,6 @@ class _Matches:
     selected: np.ndarray  # the matches the filters allow
     concepts: tuple[Concept, ...] = ()
     found: tuple[bool, ...] = ()
-    relaxed: bool = False
 
 
 def _weight(handle: IndexHandle, concept: Concept, times: int) -> float:
@@ -121,11 +119,7 @@ def search_passages(
         handle, understood, found, sort=sort, page=page, per_page=per_page, per_document=per_document
     )
     first_bits = int(found.bits[0]) if found.bits.size else 0
-    dropped = [
-        concept.label()
-        for number, concept in enumerate(found.concepts)
-        if (found.relaxed or understood.mode == "rank") and not first_bits >> number & 1
-    ]
+    dropped = [concept.label() for number, concept in enumerate(found.concepts) if not first_bits >> number & 1]
     total = int(np.count_nonzero(found.selected))
     unmatched = tuple(concept.text for concept, held in zip(found.concepts, found.found, strict=True) if not held)
     return SearchResult(
@@ -193,18 +187,18 @@ def _page(handle, understood: Understanding, found: _Matches, *, sort, page, per
     return hits, doc_hits
 
 
-def _ranked(handle: IndexHandle, understood: Understanding, *, relax: bool) -> Ranked:
+def _ranked(handle: IndexHandle, understood: Understanding) -> Ranked:
     """Return a query's ranked candidates, from the handle's match cache when it was ranked before."""
-    key = repr((understood.parsed, understood.kind, understood.mode, understood.without, relax))
+    key = repr((understood.parsed, understood.kind, understood.without))
     found = handle.matches.get(key)
     if found is None:
-        found = rank(handle, understood, relax=relax)
+        found = rank(handle, understood)
         handle.matches.put(key, found, size=int(found.numbers.size))
     return found
 
 
 def _match(handle: IndexHandle, understood: Understanding, filters: dict, *, browsing: bool) -> _Matches:
-    """Return every match the filters allow (keywords relaxed to coverage when nothing has them all)."""
+    """Return every match the filters allow, ranked."""
     postings = handle.facet_postings
     allowed = facet_sets.allowed(postings, filters)
     if browsing or not understood.concepts:
@@ -212,21 +206,14 @@ def _match(handle: IndexHandle, understood: Understanding, filters: dict, *, bro
         unfiltered = postings.mask(numbers)
         selected = unfiltered if allowed is None else unfiltered & allowed
         keep = selected[numbers]
-        return _Matches(
-            np.zeros(int(keep.sum())), numbers[keep], np.zeros(int(keep.sum()), np.uint32), unfiltered, selected
-        )
-    ranked = _ranked(handle, understood, relax=False)
+        empty = np.zeros(int(keep.sum()), np.uint32)
+        return _Matches(np.zeros(int(keep.sum())), numbers[keep], empty, unfiltered, selected)
+    ranked = _ranked(handle, understood)
     usable = allowed[ranked.numbers] if allowed is not None else np.ones(ranked.numbers.size, dtype=bool)
-    keep = ranked.required & usable
-    relaxed = False
-    if understood.mode == "all" and not keep.any() and len(ranked.concepts) > 1 and usable.any():
-        ranked, relaxed = _ranked(handle, understood, relax=True), True
-        usable = allowed[ranked.numbers] if allowed is not None else np.ones(ranked.numbers.size, dtype=bool)
     in_result = ranked.required.copy()
-    if understood.mode == "rank" or relaxed:
-        # Keep what covers a fair share of what the best passage the filters allow covers.
-        best = float(ranked.coverage[in_result & usable].max()) if (in_result & usable).any() else 0.0
-        in_result &= ranked.coverage >= MIN_COVERAGE_SHARE * best
+    # Keep what covers a fair share of what the best passage the filters allow covers.
+    best = float(ranked.coverage[in_result & usable].max()) if (in_result & usable).any() else 0.0
+    in_result &= ranked.coverage >= MIN_COVERAGE_SHARE * best
     unfiltered = postings.mask(ranked.numbers[in_result])
     selected = unfiltered if allowed is None else unfiltered & allowed
     keep = in_result & usable
@@ -238,7 +225,6 @@ def _match(handle: IndexHandle, understood: Understanding, filters: dict, *, bro
         selected,
         ranked.concepts,
         ranked.found,
-        relaxed,
     )
 
 

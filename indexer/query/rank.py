@@ -10,7 +10,7 @@ Steps of ``rank``:
    ranking model of ``scoring``), saturated to below 1;
 4. its score is coverage + ``RELEVANCE_SHARE`` × relevance, plus ``KIND_BOOST`` when its document is of a
    type that answers the kind of question (law articles for a rule question, reports for a precedent);
-5. required concepts (``+词``, quotes, every word of a few keywords) filter; exclusions remove.
+5. required concepts (``+词``, quotes) filter; exclusions remove.
 
 The result holds every candidate (duplicate copies left out), best first, with each passage's coverage
 and the concepts it matched (a bit each), so filters and facet counts can be applied afterwards.
@@ -19,7 +19,6 @@ and the concepts it matched (a bit each), so filters and facet counts can be app
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +29,7 @@ from indexer.query.compose import channel_query, excluded_query, proximity_query
 from indexer.query.parse import Concept
 from indexer.query.scoring import EXPANSION_WEIGHT, SYNONYM_WEIGHT
 from indexer.query.understand import Understanding
-from indexer.text import analysis, lexicon
+from indexer.text import lexicon
 
 COVERAGE_WEIGHT = 1.0
 ALT_CREDIT = 0.6
@@ -39,10 +38,6 @@ KNOWN_FACTOR = 1.5
 RELEVANCE_SHARE = 0.5
 RELEVANCE_SATURATION = 10.0
 KIND_BOOST = 0.1
-# Pseudo-relevance feedback: words of the best passages added to the relevance (not the coverage).
-FEEDBACK_PASSAGES = 10
-FEEDBACK_TERMS = 8
-FEEDBACK_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,6 @@ class Ranked:
     concepts: tuple[Concept, ...]  # in bit order
     found: tuple[bool, ...]  # whether each concept is held by any passage
     weights: tuple[float, ...]  # each concept's weight in the coverage
-    feedback: tuple[str, ...] = ()  # words the best passages share that the query lacks, searched too
 
 
 def queries(understood: Understanding) -> list[Q.Query]:
@@ -120,7 +114,7 @@ class _Held:
     found: list[bool]
 
 
-def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...], *, relax: bool) -> _Held:
+def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...]) -> _Held:
     """Match each concept (its forms; its synonyms and expansions apart) and weigh it by its rarity."""
     count = handle.facet_postings.doc_count
     held = _Held(np.zeros(count), np.zeros(count), np.zeros(count, dtype=np.uint32), np.ones(count, bool), [], [])
@@ -130,14 +124,14 @@ def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...], *, r
         holding = _dense(count, other_docs, ALT_CREDIT)
         holding[own_docs] = 1.0
         frequency = own_docs.size or np.count_nonzero(holding)
-        weight = _weight(concept, frequency, count, question=understood.mode == "rank")
+        weight = _weight(concept, frequency, count, question=understood.kind != "keyword")
         held.weights.append(weight)
         held.found.append(bool(frequency))
         held.coverage += weight * holding
         held.relevance += _dense(count, own_docs, own_scores)
         np.add.at(held.relevance, other_docs, other_scores)
         held.bits |= (holding > 0).astype(np.uint32) << np.uint32(number)
-        if concept.required or concept.exact or (understood.mode == "all" and not relax):
+        if concept.required or concept.exact:
             held.required &= holding > 0
     if sum(held.weights):
         held.coverage /= sum(held.weights)
@@ -172,52 +166,10 @@ def _scores(handle, understood: Understanding, held: _Held, numbers: np.ndarray)
     return scores
 
 
-def feedback_terms(handle, understood: Understanding, numbers: np.ndarray, scores: np.ndarray) -> list[tuple]:
-    """Return (word, weight) of the words the best passages share that the query lacks (pseudo-relevance
-    feedback, RM3-like: each word's share of each top passage, by the passage's score, times its rarity)."""
-    top = [
-        (number, score) for number, score in zip(numbers[:FEEDBACK_PASSAGES].tolist(), scores.tolist(), strict=False)
-    ]
-    if not FEEDBACK_TERMS or len(top) < FEEDBACK_PASSAGES // 2:
-        return []
-    asked = {word for concept in understood.concepts for form in concept.needles() for word in analysis.words(form)}
-    skipped = lexicon.stop_words() | asked | set(understood.without)
-    count = handle.facet_postings.doc_count
-    searcher = handle.searcher()
-    total = sum(score for _, score in top) or 1.0
-    shares: Counter = Counter()
-    for number, score in top:
-        words = [word for word in analysis.words(searcher.stored_fields(number).get("text", "")) if len(word) > 1]
-        for word, times in Counter(words).items():
-            if word not in skipped and not word[0].isdigit():
-                shares[word] += score / total * times / len(words)
-    weighed = []
-    for word, share in shares.most_common(FEEDBACK_TERMS * 4):
-        frequency = match.document_frequency(handle.arrays, "text", word)
-        if 1 < frequency < count / 10:  # shared by more than one passage, not by every tenth
-            weighed.append((word, share * math.log(count / frequency)))
-    weighed.sort(key=lambda pair: -pair[1])
-    return weighed[:FEEDBACK_TERMS]
-
-
-def _feedback(handle, understood: Understanding, held: _Held, numbers: np.ndarray, scores: np.ndarray):
-    """Add the feedback words' relevance to the candidates; return the words used."""
-    terms = feedback_terms(handle, understood, numbers, scores)
-    if not terms:
-        return ()
-    heaviest = terms[0][1]
-    query = Q.Or([Q.Term("text", word, boost=FEEDBACK_WEIGHT * weight / heaviest) for word, weight in terms])
-    docs, found = _matched(handle, query)
-    extra = _dense(held.relevance.size, docs, found)
-    held.relevance[numbers] += extra[numbers]
-    return tuple(word for word, _ in terms)
-
-
-def rank(handle, understood: Understanding, *, relax: bool = False) -> Ranked:
-    """Return every passage matching the query, scored; ``relax``: nothing but the user's own ``+`` and
-    quoted words is required (the fallback of a keyword search nothing matches whole)."""
+def rank(handle, understood: Understanding) -> Ranked:
+    """Return every passage holding any concept of the query, scored, best first."""
     concepts = _searched(understood)
-    held = _hold(handle, understood, concepts, relax=relax)
+    held = _hold(handle, understood, concepts)
     candidates = held.bits > 0
     excluded = excluded_query(understood.parsed)
     if excluded is not None:
@@ -226,12 +178,6 @@ def rank(handle, understood: Understanding, *, relax: bool = False) -> Ranked:
     numbers = np.flatnonzero(candidates)
     scores = _scores(handle, understood, held, numbers)
     order = np.lexsort((numbers, -scores))
-    feedback = ()
-    if understood.mode == "rank" or relax:
-        feedback = _feedback(handle, understood, held, numbers[order], scores[order])
-        if feedback:
-            scores = _scores(handle, understood, held, numbers)
-            order = np.lexsort((numbers, -scores))
     numbers = numbers[order]
     return Ranked(
         numbers,
@@ -243,5 +189,4 @@ def rank(handle, understood: Understanding, *, relax: bool = False) -> Ranked:
         concepts,
         tuple(held.found),
         tuple(held.weights),
-        feedback,
     )

@@ -6,8 +6,10 @@ Parts:
   before it is parsed; they say what kind of answer is wanted — a ``rule`` (law articles), a
   ``precedent`` or ``measure`` (reports of places and years), a ``figure`` — and are shown as ignored;
 * the rest is parsed into concepts (``parse``); places (滨州) and years (2024年) among them are recognised;
-* the mode: ``all`` (every concept required, as people expect of a few keywords: 工资集体协商 农民工) or
-  ``rank`` (passages ranked by how much of the question they cover: everyday questions and long pastes);
+* a few words and no question words are ``keyword`` (their rare words weigh as rare as they are); every
+  query is ranked by how much of it a passage covers, and only what the user marks (``+词``, quotes) is
+  required: measured on judged keyword sets, ranking found more of the judged passages than requiring
+  every word did (seeds recall@10 0.85 against 0.71, corpus 0.65 against 0.56, the first hit as good);
 * a question of more than ``MAX_CONCEPTS`` concepts keeps the rarest ones (they carry the meaning) and
   says which it left out.
 """
@@ -24,7 +26,7 @@ from indexer.query.parse import Concept, ParsedQuery, parse_query
 from indexer.text import lexicon, places
 
 MAX_CONCEPTS = 12
-# A query with no question words, at most this many concepts and this many characters is keywords: AND.
+# A query with no question words, at most this many concepts and this many characters is keywords.
 KEYWORD_CONCEPTS = 3
 KEYWORD_CHARS = 16
 KINDS = ("keyword", "rule", "precedent", "measure", "figure", "question")
@@ -39,7 +41,6 @@ class Understanding:
     query: str
     parsed: ParsedQuery
     kind: str  # one of KINDS
-    mode: str  # all | rank
     frames: tuple[str, ...] = ()  # question words cut from the text
     place: places.Place | None = None  # a place named in the question
     years: tuple[str, ...] = ()  # years named in the question
@@ -54,11 +55,10 @@ class Understanding:
         """Return what was understood, for the API (``understood``)."""
         return {
             "kind": self.kind,
-            "mode": self.mode,
             "concepts": [
                 {
                     "text": concept.text,
-                    "required": concept.required or self.mode == "all",
+                    "required": concept.required or concept.exact,
                     "variants": list(concept.variants),
                     "synonyms": list(concept.synonyms),
                     "expansions": list(concept.expansions),
@@ -137,9 +137,7 @@ def understand(
         concepts = tuple(concept for concept in concepts if concept in kept)
     parsed = replace(parsed, concepts=concepts, ignored=tuple(dict.fromkeys((*parsed.ignored, *frames))))
     kind = _kind(kinds, parsed, re.sub(r"\s+", "", cleaned), frames)
-    any_required = any(concept.required or concept.exact for concept in concepts)
-    mode = "all" if kind == "keyword" and not any_required else "rank"
     years = tuple(
         dict.fromkeys(match.group(1) for concept in concepts for match in [_YEAR.fullmatch(concept.text)] if match)
     )
-    return Understanding(text, parsed, kind, mode, frames, _place(concepts), years, left_out)
+    return Understanding(text, parsed, kind, frames, _place(concepts), years, left_out)
