@@ -320,3 +320,10 @@ def test_warm_loads_what_every_search_shares(designed_index):
         assert all(vars(handle)[name] is value for name, value in before.items())  # nothing loaded again
     finally:
         searcher.close()
+
+
+def test_a_municipality_s_short_name_filters_its_city_too():
+    from indexer.query.filters import normalise_filters
+
+    assert normalise_filters({"city": ["重庆", "北京", "济宁"]}) == {"city": ("重庆市", "北京市", "济宁市")}
+    assert normalise_filters({"province": ["重庆", "山东"]}) == {"province": ("重庆市", "山东省")}

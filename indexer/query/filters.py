@@ -44,7 +44,8 @@ def normalise_filters(
             if not value:
                 continue
             if name == "city":
-                value = places.normalise_place(value).city or value
+                # A municipality is its own city too (重庆 → 重庆市).
+                value = places.with_municipality_city(places.normalise_place(value)).city or value
             elif name == "province":
                 value = places.normalise_place(value).province or value
             elif name == "year" and not re.fullmatch(r"\d{4}", value):
