@@ -162,3 +162,22 @@ def test_the_page_shows_what_was_understood_and_removes_an_expansion_in_one_clic
             "/api/search", query_string={"q": "老板不签劳动合同能不能要二倍工资", "without": synonyms[0]}
         )
         assert synonyms[0] not in [w for c in again.get_json()["understood"]["concepts"] for w in c["synonyms"]]
+
+
+def test_in_a_spoken_question_quotes_stress_words_and_demand_nothing_exact():
+    understood = understand("国家这些年在“最低工资”这件事上有过哪些规定和调整？")
+    assert not any(concept.exact or concept.required for concept in understood.concepts)
+    assert {"最低", "工资"} <= {concept.text for concept in understood.concepts}
+    assert "在" not in {concept.text for concept in understood.concepts}  # a filler between frames
+    assert understand('"职工书屋"').concepts[0].exact  # typed as a search: as written
+
+
+def test_a_year_is_held_by_that_year_s_documents_and_the_country_by_national_ones(handle):
+    from indexer.query import rank
+
+    ranked = rank.rank(handle, understand("2023年 老年助餐"))
+    assert ranked.concepts[0].text == "2023年"
+    held = {number for number, bits in zip(ranked.numbers.tolist(), ranked.bits.tolist(), strict=True) if bits & 1}
+    assert held == set(handle.passages_of_year("2023").nonzero()[0].tolist()) and held  # the report of 2023
+    country = rank.rank(handle, understand("国家 劳动合同"))
+    assert country.found[0]  # the national law holds 国家 though it never says it

@@ -159,6 +159,22 @@ class IndexHandle:
             self._type_masks[doc_types] = found
         return found
 
+    def passages_of_year(self, year: str) -> np.ndarray:
+        """Return the mask of passages of documents of a year (kept per year)."""
+        key = ("year", year)
+        found = self._type_masks.get(key)
+        if found is None:
+            found = facet_sets.allowed(self.facet_postings, {"year": (year,)})
+            self._type_masks[key] = found
+        return found
+
+    @cached_property
+    def national_passages(self) -> np.ndarray:
+        """The mask of passages of national documents (no province)."""
+        postings = self.facet_postings
+        provincial = facet_sets.allowed(postings, {"province": tuple(postings.values.get("province", ()))})
+        return postings.live & ~provincial
+
     @cached_property
     def figure_arrays(self) -> match.Arrays:
         """The figures' postings arrays."""

@@ -155,8 +155,6 @@ def _term_concepts(raw: str, *, title_only: bool, required: bool = False) -> tup
     stops = lexicon.stop_words()
     content = [word for word in words if word not in stops]
     ignored = [word for word in words if word in stops]
-    if not content:
-        content, ignored = words, []
     unique = list(dict.fromkeys(content))
     concepts = [
         Concept(
@@ -218,6 +216,8 @@ def parse_query(text: str) -> ParsedQuery:
             groups.extend([concept] for concept in found)
         join_next = False
     concepts = tuple(dict.fromkeys(group[0] for group in groups))
+    if not concepts and not excluded and ignored:  # nothing but question words (的): search them after all
+        concepts, ignored = tuple(Concept(word) for word in dict.fromkeys(ignored)), []
     return ParsedQuery(concepts, tuple(excluded), tuple(dict.fromkeys(phrases)), tuple(dict.fromkeys(ignored)))
 
 

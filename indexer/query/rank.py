@@ -28,6 +28,7 @@ from indexer.query import match
 from indexer.query.compose import channel_query, excluded_query, proximity_query
 from indexer.query.parse import Concept
 from indexer.query.scoring import EXPANSION_WEIGHT, SYNONYM_WEIGHT
+from indexer.query.understand import YEAR as _YEAR
 from indexer.query.understand import Understanding
 from indexer.text import lexicon
 
@@ -123,6 +124,9 @@ def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...]) -> _
         other_docs, other_scores = _matched(handle, _other_words_query(concept))
         holding = _dense(count, other_docs, ALT_CREDIT)
         holding[own_docs] = 1.0
+        scope = _scope(handle, concept)
+        if scope is not None:  # 2024年: the documents of 2024 hold it; 国家: the national documents
+            holding[scope] = 1.0
         frequency = own_docs.size or np.count_nonzero(holding)
         weight = _weight(concept, frequency, count, question=understood.kind != "keyword")
         held.weights.append(weight)
@@ -140,6 +144,16 @@ def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...]) -> _
         docs, scores = _matched(handle, proximity)
         np.add.at(held.relevance, docs, scores)
     return held
+
+
+def _scope(handle, concept: Concept) -> np.ndarray | None:
+    """Return the passages a year or the whole country holds by where they come from, not by their words."""
+    year = _YEAR.fullmatch(concept.text)
+    if year:
+        return handle.passages_of_year(year.group(1))
+    if concept.text in lexicon.national_words():
+        return handle.national_passages
+    return None
 
 
 def _weight(concept: Concept, frequency: int, count: int, *, question: bool) -> float:

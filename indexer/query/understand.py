@@ -29,8 +29,10 @@ MAX_CONCEPTS = 12
 # A query with no question words, at most this many concepts and this many characters is keywords.
 KEYWORD_CONCEPTS = 3
 KEYWORD_CHARS = 16
+QUESTION_CHARS = 20  # longer than this, a query is a question even without question words
+_QUOTES = re.compile('["“”„「」『』＂]')
 KINDS = ("keyword", "rule", "precedent", "measure", "figure", "question")
-_YEAR = re.compile(r"((?:19|20)\d{2})年?")
+YEAR = re.compile(r"((?:19|20)\d{2})年?")
 _BREAK = re.compile(r"[\s，,。？?！!；;：:、]")
 
 
@@ -122,6 +124,9 @@ def understand(
     """Return how a query is read. ``weigh(concept, times it stands in the text)`` picks the concepts that
     carry a text with more than ``max_concepts`` (the heaviest); without it the first ones are kept."""
     cleaned, frames, kinds = strip_frames(unicodedata.normalize("NFKC", text))
+    if frames or len(re.sub(r"\s+", "", cleaned)) > QUESTION_CHARS:
+        # In a spoken question, quotes stress words (国家在“最低工资”上…); they demand nothing exact.
+        cleaned = _QUOTES.sub(" ", cleaned)
     parsed = parse_query(cleaned)
     if not parsed.concepts and frames:  # nothing but question words: search them after all
         parsed, frames, kinds = parse_query(text), (), Counter()
@@ -138,6 +143,6 @@ def understand(
     parsed = replace(parsed, concepts=concepts, ignored=tuple(dict.fromkeys((*parsed.ignored, *frames))))
     kind = _kind(kinds, parsed, re.sub(r"\s+", "", cleaned), frames)
     years = tuple(
-        dict.fromkeys(match.group(1) for concept in concepts for match in [_YEAR.fullmatch(concept.text)] if match)
+        dict.fromkeys(match.group(1) for concept in concepts for match in [YEAR.fullmatch(concept.text)] if match)
     )
     return Understanding(text, parsed, kind, frames, _place(concepts), years, left_out)

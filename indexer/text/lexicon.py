@@ -79,7 +79,7 @@ def synonyms() -> dict[str, tuple[str, ...]]:
 def stop_words() -> frozenset[str]:
     """Return query words that never carry content (多少, 哪些, 的, …)."""
     text = (DATA_DIR / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -137,3 +137,10 @@ def answer_doc_types() -> dict[str, frozenset[str]]:
     for row in _read_csv("answer_types.csv"):
         table.setdefault(row["kind"].strip(), set()).add(row["doc_type"].strip())
     return {kind: frozenset(types) for kind, types in table.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def national_words() -> frozenset[str]:
+    """Return the words by which a question asks about the whole country (国家, 全国)."""
+    text = (DATA_DIR / "national_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
