@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.query.parse import QueryError, parse_query
+from indexer.query.understand import KINDS, MAX_CONCEPTS, understand
 from webapp import create_app
 
 FAST = int(os.environ.get("HOSTILE_EXAMPLES", "150"))
@@ -81,6 +82,7 @@ PARAMS = st.fixed_dictionaries(
         "province": st.lists(st.text(max_size=6), max_size=3),
         "topic": st.lists(st.text(max_size=6), max_size=3),
         "type": st.lists(st.text(max_size=6), max_size=3),
+        "without": st.lists(st.text(max_size=8), max_size=25),
     },
 )
 PATHS = st.sampled_from(["/api/search", "/", "/export.csv"])
@@ -98,6 +100,8 @@ def _check_parser(text: str) -> None:
         assert "/" in str(error)  # a message in Chinese and English
         return
     assert all(concept.text or concept.alternatives for concept in parsed.concepts)
+    understood = understand(text)  # question words cut, kind read: never a crash either
+    assert understood.kind in KINDS and len(understood.concepts) <= MAX_CONCEPTS
 
 
 def _check_request(client, path: str, params: dict) -> None:
