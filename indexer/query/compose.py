@@ -36,6 +36,8 @@ class Channels:
 
 
 PASSAGE_CHANNELS = Channels(("text", "head"), ("grams", "head_grams"), ("head",), ("head_grams",))
+# The other words searched for a concept (synonyms, expansions) are looked for in the passage text only.
+BODY_CHANNELS = Channels(("text",), ("grams",), ("head",), ("head_grams",))
 # Figures: indicator (both channels) and where the figure comes from (title, place, year);
 # the indicator counts as the "title" (标题:建会率 searches indicators only).
 FIGURE_CHANNELS = Channels(("indicator", "context"), ("indicator_grams",), ("indicator",), ("indicator_grams",))

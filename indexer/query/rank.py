@@ -25,7 +25,7 @@ import numpy as np
 from whoosh import query as Q
 
 from indexer.query import match
-from indexer.query.compose import channel_query, excluded_query, proximity_query
+from indexer.query.compose import BODY_CHANNELS, channel_query, excluded_query, proximity_query
 from indexer.query.parse import Concept
 from indexer.query.scoring import EXPANSION_WEIGHT, SYNONYM_WEIGHT
 from indexer.query.understand import YEAR as _YEAR
@@ -39,6 +39,7 @@ KNOWN_FACTOR = 1.5
 RELEVANCE_SHARE = 0.5
 RELEVANCE_SATURATION = 10.0
 KIND_BOOST = 0.1
+MAX_OTHER_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,13 @@ def _forms_query(concept: Concept) -> Q.Query:
 
 
 def _other_words_query(concept: Concept) -> Q.Query | None:
-    parts = [channel_query(text, title_only=concept.title_only, boost=SYNONYM_WEIGHT) for text in concept.synonyms]
-    parts += [
-        channel_query(text, title_only=concept.title_only, boost=EXPANSION_WEIGHT)
-        for text in (*concept.expansions, *concept.parts)
+    """Return the query of a concept's other words: synonyms, then the documents' words for an everyday
+    phrase, then its own words (at most ``MAX_OTHER_WORDS``, in the passage text)."""
+    weighted = [(text, SYNONYM_WEIGHT) for text in concept.synonyms]
+    weighted += [(text, EXPANSION_WEIGHT) for text in (*concept.expansions, *concept.parts)]
+    parts = [
+        channel_query(text, title_only=concept.title_only, boost=weight, channels=BODY_CHANNELS)
+        for text, weight in weighted[:MAX_OTHER_WORDS]
     ]
     return Q.Or(parts) if parts else None
 

@@ -110,6 +110,10 @@ def _kind(kinds: Counter, parsed: ParsedQuery, text: str, frames: tuple[str, ...
     return "question"
 
 
+def _lone_character(concept: Concept) -> bool:
+    return len(concept.text) == 1 and not concept.text.isascii() and not concept.alternatives and not concept.required
+
+
 def _place(concepts: tuple[Concept, ...]) -> places.Place | None:
     for concept in concepts:
         found = places.place_named(concept.text)
@@ -142,6 +146,11 @@ def understand(
         concepts = tuple(concept for concept in concepts if concept in kept)
     parsed = replace(parsed, concepts=concepts, ignored=tuple(dict.fromkeys((*parsed.ignored, *frames))))
     kind = _kind(kinds, parsed, re.sub(r"\s+", "", cleaned), frames)
+    if kind != "keyword":  # in a question, a lone character (钱, 走) asks little and costs much
+        concepts = tuple(
+            replace(concept, optional=True) if _lone_character(concept) else concept for concept in concepts
+        )
+        parsed = replace(parsed, concepts=concepts)
     years = tuple(
         dict.fromkeys(match.group(1) for concept in concepts for match in [YEAR.fullmatch(concept.text)] if match)
     )
