@@ -41,6 +41,16 @@ DESIGNED = {
 }
 
 
+def build_from(base: Path, documents: dict[str, str]) -> Path:
+    """Write documents (file name → text) below base and build their index; return the index folder."""
+    folder = base / "documents"
+    folder.mkdir()
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    build(folder, base / "index")
+    return base / "index"
+
+
 def write_designed(folder: Path) -> Path:
     """Write the designed documents into folder (the GBK one in GBK bytes)."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,9 +11,10 @@ import pytest
 from indexer.query.index import Index
 from indexer.query.passages import search_passages
 from indexer.query.understand import understand
-from indexer.store.build import build
 from indexer.text import lexicon
 from webapp import create_app
+
+from .conftest import build_from
 
 LAW = (
     "中华人民共和国劳动合同法\n"
@@ -37,13 +38,7 @@ DOCUMENTS = {
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("questions")
-    documents = base / "documents"
-    documents.mkdir()
-    for name, text in DOCUMENTS.items():
-        (documents / name).write_text(text, encoding="utf-8")
-    build(documents, base / "index")
-    return base / "index"
+    return build_from(tmp_path_factory.mktemp("questions"), DOCUMENTS)
 
 
 @pytest.fixture(scope="module")

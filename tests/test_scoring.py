@@ -11,8 +11,9 @@ from indexer.query import match, rank, scoring
 from indexer.query.index import Index
 from indexer.query.passages import search_passages
 from indexer.query.understand import understand
-from indexer.store.build import build
 from indexer.text import analysis
+
+from .conftest import build_from
 
 DOCUMENTS = {
     "together.txt": "技能比武通知\n开展技能比武活动，发出集体协商要约。\n",
@@ -25,13 +26,7 @@ DOCUMENTS = {
 
 @pytest.fixture(scope="module")
 def handle(tmp_path_factory):
-    base = tmp_path_factory.mktemp("scoring")
-    documents = base / "documents"
-    documents.mkdir()
-    for name, text in DOCUMENTS.items():
-        (documents / name).write_text(text, encoding="utf-8")
-    build(documents, base / "index")
-    handle = Index(base / "index", cache_items=0).handle()
+    handle = Index(build_from(tmp_path_factory.mktemp("scoring"), DOCUMENTS), cache_items=0).handle()
     yield handle
     handle.close()
 

@@ -136,8 +136,9 @@ def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...]) -> _
         held.weights.append(weight)
         held.found.append(bool(frequency))
         held.coverage += weight * holding
-        held.relevance += _dense(count, own_docs, own_scores)
-        np.add.at(held.relevance, other_docs, other_scores)
+        # Each matcher lists a passage once: plain indexed adds, no dense copy per concept.
+        held.relevance[own_docs] += own_scores
+        held.relevance[other_docs] += other_scores
         held.bits |= (holding > 0).astype(np.uint32) << np.uint32(number)
         if concept.required or concept.exact:
             held.required &= holding > 0
@@ -146,7 +147,7 @@ def _hold(handle, understood: Understanding, concepts: tuple[Concept, ...]) -> _
     proximity = proximity_query(understood.parsed)
     if proximity is not None:
         docs, scores = _matched(handle, proximity)
-        np.add.at(held.relevance, docs, scores)
+        held.relevance[docs] += scores
     return held
 
 

@@ -278,21 +278,22 @@ class ArraysTermsReader(base.TermsReader):
             return _term_info(*self._number(fieldname, text))
         return self._inner.term_info(fieldname, text)
 
+    def _counted(self, fieldname: str, text: bytes) -> tuple[postarrays.FieldPostings, int]:
+        """Return an array field's term, or raise KeyError as Whoosh's own terms reader does for counts."""
+        try:
+            return self._number(fieldname, text)
+        except TermNotFound as error:
+            raise KeyError(text) from error
+
     def frequency(self, fieldname, text):
         if fieldname in self._array_fields:
-            try:
-                field, number = self._number(fieldname, text)
-            except TermNotFound as error:
-                raise KeyError(text) from error  # what Whoosh's own terms reader raises
+            field, number = self._counted(fieldname, text)
             return float(field.postings(number)[1].sum())
         return self._inner.frequency(fieldname, text)
 
     def doc_frequency(self, fieldname, text):
         if fieldname in self._array_fields:
-            try:
-                field, number = self._number(fieldname, text)
-            except TermNotFound as error:
-                raise KeyError(text) from error
+            field, number = self._counted(fieldname, text)
             return int(field.post_starts[number + 1] - field.post_starts[number])
         return self._inner.doc_frequency(fieldname, text)
 
