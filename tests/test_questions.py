@@ -135,6 +135,34 @@ def test_everyday_words_find_the_documents_words_through_the_thesaurus(handle, m
         parse._colloquial_table.cache_clear()
 
 
+@pytest.mark.parametrize(
+    ("question", "phrase", "said"),
+    [
+        ("老板一直拖着不跟我签劳动合同，我能找他要什么说法？", "不签合同", True),  # 跟我 between 不 and 签
+        ("公司一直没给我交社保，能辞职吗", "没交社保", True),
+        ("公司说试用期不给交社保，对吗", "不交社保", True),
+        ("合同还没到期就让我走", "合同到期", False),  # negation in between: the opposite
+        ("公司和工会签的集体合同", "公司工会", False),  # a conjunction joins two things
+        ("公司和工会签的集体合同", "签合同", False),  # 的: the contract is another thing
+        ("交不了住房公积金", "交不了房", False),  # 房 alone inside 住房 is not the phrase's word
+    ],
+)
+def test_an_everyday_phrase_is_heard_with_words_in_between(question, phrase, said):
+    from indexer.query import parse
+
+    concepts = parse.parse_query(question).concepts
+    assert (phrase in {concept.text for concept in concepts}) is said
+    if said:
+        concept = next(concept for concept in concepts if concept.text == phrase)
+        assert concept.expansions == parse._expansions_of(phrase) != ()
+
+
+def test_a_phrase_said_with_words_in_between_finds_the_article(handle):
+    result = search_passages(handle, "老板一直拖着不跟我签劳动合同，我能找他要什么说法？")
+    assert result.hits[0].article and "第八十二条" in result.hits[0].article
+    assert "不签合同" in result.hits[0].matched
+
+
 def test_with_nothing_found_the_unmatched_concepts_and_nearby_searches_are_said(handle):
     result = search_passages(handle, "工资集体协商", filters={"city": ["滨州"]})
     assert result.total == 0

@@ -118,6 +118,52 @@ def _phrase_pattern() -> re.Pattern | None:
     return re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
 
+# An everyday phrase said with words in between (不跟我签劳动合同 holds 不签合同; 没给我交社保 holds 没交社保):
+# each gap at most _GAP characters starting where jieba cuts the question, the phrase ending at a cut, no
+# negation, conjunction or 的 (合同还没到期 is not 合同到期; 公司和工会 is not 公司工会).
+_GAP = 3
+_GAP_BREAKERS = frozenset("的不没未无非别和与及或、，。？！；：,.?!;: ")
+
+
+def _gapped_phrases(term: str) -> list[str]:
+    """Return the everyday phrases (three characters or more) said in the term with words in between."""
+    cuts = {0, len(term)}
+    for _, start, end in analysis.word_spans(term):
+        cuts.update((start, end))
+    found = []
+    for key in _gapped_keys():
+        if key in term or key[0] not in term or key[-1] not in term:
+            continue
+        if _gapped_match(term, key, cuts):
+            found.append(key)
+    return found
+
+
+def _gapped_match(term: str, key: str, cuts: set[int]) -> bool:
+    for start in (index for index, char in enumerate(term) if char == key[0] and index in cuts):
+        position, gapped, ok = start + 1, False, True
+        for index in range(1, len(key)):
+            if position < len(term) and term[position] == key[index]:
+                position += 1
+                continue
+            found = term.find(key[index], position, position + _GAP + 1)
+            gap = term[position:found]
+            # After a gap the phrase goes on at a cut, or with two of its characters (劳动|合同, not 住|房).
+            resumes = found in cuts or term[found : found + 2] == key[index : index + 2]
+            if found < 0 or position not in cuts or not resumes or _GAP_BREAKERS.intersection(gap):
+                ok = False
+                break
+            position, gapped = found + 1, True
+        if ok and gapped and position in cuts:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _gapped_keys() -> tuple[str, ...]:
+    return tuple(sorted(key for key in _colloquial_table() if len(key) >= 3))
+
+
 def _parts_of(phrase: str) -> tuple[str, ...]:
     """Return the content words of a phrase kept whole (签劳动合同 → 劳动合同), less one-character ones."""
     stops = lexicon.stop_words()
@@ -171,6 +217,10 @@ def _term_concepts(raw: str, *, title_only: bool, required: bool = False) -> tup
         )
         for word in unique
     ]
+    for key in _gapped_phrases(term):
+        said = {form for concept in concepts for form in (*concept.forms(), *concept.synonyms, *concept.expansions)}
+        if key not in unique and _expansions_of(key) and not set(_expansions_of(key)) <= said:
+            concepts.append(Concept(key, expansions=_expansions_of(key), parts=_parts_of(key), title_only=title_only))
     return concepts, ignored, term
 
 
