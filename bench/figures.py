@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.ingest.documents import load_documents  # noqa: E402
-from indexer.ingest.figures import Figure, extract_figures, figures_by_passage  # noqa: E402
+from indexer.ingest.figures import Figure, document_figures, extract_figures  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "data" / "figures_sample.jsonl"
 RECALL = ROOT / "tests" / "data" / "figures_recall.jsonl"
@@ -39,14 +39,14 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def document_figures(documents: Path) -> list[tuple[str, Figure]]:
+def folder_figures(documents: Path) -> list[tuple[str, Figure]]:
     """Return (source, figure) for every figure of every document in a folder, in reading order."""
     found: list[tuple[str, Figure]] = []
     for path in sorted(documents.iterdir()):
         if not path.is_file():
             continue
         for document in load_documents(path, documents):
-            for figures in figures_by_passage(document.passages):
+            for figures in document_figures(document):
                 found.extend((document.source, figure) for figure in figures)
     return found
 
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draw-sample", type=int, metavar="K", help="print every K-th figure as JSON lines and stop")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    found = document_figures(args.documents)
+    found = folder_figures(args.documents)
     if args.draw_sample:
         for row in draw_sample(found, args.draw_sample):
             print(json.dumps(row, ensure_ascii=False))

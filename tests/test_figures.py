@@ -318,7 +318,7 @@ def bench():
 
 @pytest.fixture(scope="module")
 def seed_figures(bench):
-    return bench.document_figures(ROOT / "documents")
+    return bench.folder_figures(ROOT / "documents")
 
 
 def _records(name: str) -> list[dict]:

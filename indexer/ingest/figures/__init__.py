@@ -41,7 +41,17 @@ Conventions:
 
 from __future__ import annotations
 
-from indexer.ingest.figures.extract import Figure, extract_figures, figures_by_passage
+from indexer.ingest.figures.extract import Figure, document_figures, extract_figures, figures_by_passage
 from indexer.ingest.figures.kind import ACTUAL, TARGET, section_kind
+from indexer.ingest.figures.timing import ReportTime
 
-__all__ = ["ACTUAL", "TARGET", "Figure", "extract_figures", "figures_by_passage", "section_kind"]
+__all__ = [
+    "ACTUAL",
+    "TARGET",
+    "Figure",
+    "ReportTime",
+    "document_figures",
+    "extract_figures",
+    "figures_by_passage",
+    "section_kind",
+]

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from indexer.ingest.figures import clauses
-from indexer.ingest.figures.kind import ACTUAL, BASELINE_AFTER, TARGET, figure_kind, is_benchmark, section_kind
+from indexer.ingest.figures.kind import ACTUAL, BASELINE_AFTER, TARGET, figure_kind, is_benchmark, stance_kind
+from indexer.ingest.figures.measure import figure_measure
 from indexer.ingest.figures.naming import Reading, indicator_names
 from indexer.ingest.figures.phrases import read_after, read_before
 from indexer.ingest.figures.quantities import value_and_unit
 from indexer.ingest.figures.screening import figure_quantities
+from indexer.ingest.figures.timing import PLAN, REVIEW, ReportTime, Stance, figure_years, passage_stances
+from indexer.ingest.figures.words import clean as clean_text
 from indexer.text.sentences import sentence_spans
 
 
@@ -34,6 +37,12 @@ class Figure:
     sentence: str
     start: int
     end: int
+    year: int | None = None  # the year the figure is about (上年 in a report of early 2023 → 2022)
+    year_from: int | None = None  # the first year of a period (过去五年, “十三五”期间)
+    measure: str = ""  # level, change, share or count
+
+
+_NO_TIME = ReportTime(None, None, None)
 
 
 class _PassageLike(Protocol):
@@ -43,8 +52,14 @@ class _PassageLike(Protocol):
     section: str
 
 
-def extract_figures(text: str, *, default_kind: str | None = None) -> list[Figure]:
-    """Return every figure in text, in order; default_kind is the kind its section implies, if known."""
+def extract_figures(
+    text: str, *, default_kind: str | None = None, stance: Stance | None = None, time: ReportTime = _NO_TIME
+) -> list[Figure]:
+    """Return every figure in text, in order; default_kind is the kind its section implies, if known;
+    stance (review or plan) and time (when the report was delivered) give the figures' kinds and years."""
+    stance = stance or Stance()
+    if stance.kind is not None and (time.report or stance.heading):
+        default_kind = TARGET if stance.kind == PLAN else ACTUAL
     figures: list[Figure] = []
     for sentence_start, sentence_end in sentence_spans(text):
         sentence = text[sentence_start:sentence_end]
@@ -52,11 +67,13 @@ def extract_figures(text: str, *, default_kind: str | None = None) -> list[Figur
         if not stripped:
             continue
         offset = sentence_start + sentence.index(stripped[0])
-        figures.extend(_sentence_figures(stripped, offset, default_kind))
+        figures.extend(_sentence_figures(stripped, offset, default_kind, stance, time))
     return figures
 
 
-def _sentence_figures(sentence: str, offset: int, default_kind: str | None) -> list[Figure]:
+def _sentence_figures(
+    sentence: str, offset: int, default_kind: str | None, stance: Stance, time: ReportTime
+) -> list[Figure]:
     """Return the figures of one sentence; offset is where the sentence starts in the passage text."""
     quantities = figure_quantities(sentence)
     figures: list[Figure] = []
@@ -82,6 +99,7 @@ def _sentence_figures(sentence: str, offset: int, default_kind: str | None) -> l
             ):
                 names = [reading.previous_indicator]  # 举办各类活动88场次5.35万人次
         after = read_after(after_text)
+        reading.previous_before = raw_before
         reading.consumed = tail_end + after.length
         reading.previous_end = quantity.end
         if not names[0] or quantity.range_role == "low":
@@ -89,12 +107,27 @@ def _sentence_figures(sentence: str, offset: int, default_kind: str | None) -> l
                 reading.previous_indicator = names[0]
             continue
         clause = (clause_start, clauses.find_clause_end(sentence, quantity.end))
-        kind = figure_kind(sentence, clause, default_kind)
+        approx_word = "预计" if stance.kind == REVIEW and "预计" in sentence[clause[0] : quantity.start] else ""
+        reading.previous_indicator = names[0]
+        joined = bool(reading.previous_measure) and not clean_text(raw_before).strip("、和及与,， ")
+        measure = (
+            reading.previous_measure  # 分别增长8%和9%: the list's members measure alike
+            if joined
+            else figure_measure(sentence, clause[0], quantity, names[0], value_and_unit(quantity)[1])
+        )
+        reading.previous_measure = measure
+        # A level or share is reached at a point in time: a period's first year only for what adds up.
+        year, year_from = figure_years(
+            sentence, clause, quantity.start, stance, time, point_in_time=measure in ("level", "share")
+        )
+        if stance.kind is not None and time.report:  # a report: its section first, wording second
+            kind = stance_kind(sentence, clause, stance.kind, time.review, year)
+        else:
+            kind = figure_kind(sentence, clause, default_kind)
         if is_benchmark(raw_before, after_text):
             kind = TARGET
         elif BASELINE_AFTER.match(after_text):
             kind = ACTUAL
-        reading.previous_indicator = names[0]
         members = [quantities[position - 1], quantity] if quantity.range_role == "high" else [quantity]
         for member in members:
             value, unit = value_and_unit(member)
@@ -105,31 +138,35 @@ def _sentence_figures(sentence: str, offset: int, default_kind: str | None) -> l
                         indicator=name + suffix,
                         value=float(round(value, 6)),
                         unit=unit,
-                        approx=member.approx,
+                        approx=member.approx or approx_word,
                         kind=kind,
                         sentence=sentence,
                         start=offset + member.start,
                         end=offset + member.end,
+                        year=year,
+                        year_from=year_from,
+                        measure=measure,
                     )
                 )
     return figures
 
 
-def figures_by_passage(passages: Iterable[_PassageLike]) -> list[list[Figure]]:
+def figures_by_passage(passages: Iterable[_PassageLike], time: ReportTime = _NO_TIME) -> list[list[Figure]]:
     """Return the figures of each passage of one document, in order.
 
-    A section heading that announces a plan (二、2015年的主要工作安排) makes its
-    figures targets; headings without a signal inherit the kind of the section
-    before them, so the numbered items under a plan heading stay targets.
+    A section heading that announces a plan (二、2015年的主要工作安排) or a passage that opens one
+    (今年经济社会发展的主要预期目标是) makes its figures targets, one that reviews (2014年工作回顾, 过去一年)
+    actuals; passages without a signal keep the stance before them (``timing.passage_stances``).
     """
-    result: list[list[Figure]] = []
-    current: str | None = None
-    last_section: str | None = None
-    for passage in passages:
-        if passage.section != last_section:
-            found = section_kind(passage.section) if passage.section else None
-            if found is not None or not passage.section:
-                current = found
-            last_section = passage.section
-        result.append(extract_figures(passage.text, default_kind=current))
-    return result
+    passages = list(passages)
+    stances = passage_stances(passages, time)
+    return [
+        extract_figures(passage.text, stance=stance, time=time)
+        for passage, stance in zip(passages, stances, strict=True)
+    ]
+
+
+def document_figures(document) -> list[list[Figure]]:
+    """Return the figures of each passage of a document, their years read against the document's date."""
+    report = document.doc_type in ("工作报告", "讲话") or "工作报告" in document.title
+    return figures_by_passage(document.passages, ReportTime.of(document.date, document.year, report=report))

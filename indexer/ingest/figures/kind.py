@@ -62,6 +62,29 @@ def figure_kind(sentence: str, clause: tuple[int, int], default_kind: str | None
     return ACTUAL
 
 
+_PLAN_PAST = re.compile(r"已|截至|截止|去年|上年|(?<![为])了(?!解)|累计已|目前|基础上")
+_REVIEW_TARGET = re.compile(r"力争|(?<!为)确保(?!了)|目标(?:是|为)|计划(?:在|于|到|用)")
+_FUTURE_YEAR = re.compile(r"(?:到|至|在)((?:19|20)\d\d)年")
+
+
+def stance_kind(
+    sentence: str, clause: tuple[int, int], stance_kind: str, review_year: int | None, year: int | None = None
+) -> str:
+    """Return the kind of a figure in a passage whose stance is known: the section first, wording second.
+
+    In a plan, a figure is a target unless its clause speaks of the past (已, 截至, 去年, 在…基础上); in
+    a review it is an actual (预计…完成 included) unless its clause sets a goal (力争, 确保, 到2025年 after
+    the reviewed year).
+    """
+    clause_start, clause_end = clause
+    text = sentence[clause_start:clause_end]
+    if stance_kind == "plan":
+        past = year is not None and review_year is not None and year <= review_year  # 2005年…增长57.3%
+        return ACTUAL if past or _PLAN_PAST.search(text) else TARGET
+    future = any(review_year is not None and int(year) > review_year for year in _FUTURE_YEAR.findall(text))
+    return TARGET if future or _REVIEW_TARGET.search(text) else ACTUAL
+
+
 def is_benchmark(raw_before: str, after_text: str) -> bool:
     """Say whether the number is a requirement quoted for comparison (省总提出的65%的要求)."""
     return bool(_BENCHMARK_BEFORE.search(strip_trailing(clean(raw_before))) or _BENCHMARK_AFTER.match(after_text))

@@ -32,6 +32,9 @@ _SUBJECT_SPLIT = re.compile(r"和|及|与|、")
 _LIST_JOINER = re.compile(r"[、和及与]")
 _CHANGE = re.compile(r"^(?:同比|比上年|较上年|年均|[比较].{1,5})?(?:增长|下降|提高|增加|减少|增幅|降幅|上涨)$")
 _ENUMERATION_START = re.compile(r"^[、和及与]")
+_FROM_TO = re.compile(r"^(?:下降|增加|提高|减少|增长|上升|降低|提升|扩大|缩小|调整|上调|下调)(?:到|至)$")
+_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
+_CHANGE_END = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|下降|提高|增加|减少|增幅|降幅|上涨)$")
 _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述|前述|上述[^，,]{0,8}的)$")
 
 
@@ -47,6 +50,8 @@ class Reading:
     clause_start: int = -1
     pending: list[str] = field(default_factory=list)  # subjects of a 分别 list still to hand out
     previous_clause: str = ""  # the clause before the current one
+    previous_before: str = ""  # the words before the previous quantity (失业率由 of 由4.5%下降到3.9%)
+    previous_measure: str = ""  # level, change, share or count of the previous figure
 
 
 def indicator_names(
@@ -57,6 +62,8 @@ def indicator_names(
     if reading.pending and cleaned.strip("、和及与,， ") == "":
         return [reading.pending.pop(0)]
     reading.pending = []
+    if reading.previous_indicator and _FROM_TO.match(cleaned) and _FROM.search(reading.previous_before):
+        return [reading.previous_indicator]  # 失业率由4.5%下降到3.9% → 失业率 3.9%
     if _DEMONSTRATIVE.search(cleaned):
         return [""]  # 这两个会议, 上述四个单位: a reference back, not a statistic
     group = _GROUP.search(cleaned)
@@ -70,7 +77,12 @@ def indicator_names(
             if len(parts) == listed > 1:
                 reading.pending = parts[1:]
                 return [parts[0]]
+            if listed == 2 and subject.startswith("城乡居民"):  # 城乡居民人均可支配收入分别增长8%和9%
+                rest = subject.removeprefix("城乡居民")
+                reading.pending = ["农村居民" + rest]
+                return ["城镇居民" + rest]
             if subject:
+                reading.pending = [subject] * (listed - 1)  # one subject, several values: each has it
                 return [subject]
         elif len(parts) > 1 and len({part[-1] for part in parts}) == 1 and parts[0][-1] in "率数":
             return parts  # 建会率和入会率均达到98%以上
@@ -98,7 +110,8 @@ def indicator_names(
             )  # 举办了2天4场联谊活动
     indicator = _indicator(before, cleaned, after, next_noun, reading)
     if _CHANGE.match(indicator) and reading.previous_indicator:
-        indicator = reading.previous_indicator + indicator  # 投入资金54万元，同比增长31%
+        # 投入资金54万元，同比增长31%; 国内生产总值增长57.3%，年均增长9.5% → 国内生产总值年均增长
+        indicator = _CHANGE_END.sub("", reading.previous_indicator) + indicator
     elif indicator in TOTALS and reading.previous_indicator:
         # 新增上市公司27家、总数达283家 → 上市公司总数
         indicator = re.sub("^(?:新增|新建|新)", "", reading.previous_indicator) + indicator

@@ -77,6 +77,9 @@ def _last_verb(words: Sequence[tuple[str, str]]) -> int:
     return -1
 
 
+_GROWTH_VERBS = frozenset(("增长", "下降", "提高", "增加", "减少", "上涨", "降低", "上升", "回落"))
+
+
 def read_before(phrase: str) -> Before:
     """Read the phrase between the previous figure (or clause start) and the number."""
     last_digit = max((index for index, char in enumerate(phrase) if char.isdigit()), default=-1)
@@ -91,8 +94,15 @@ def read_before(phrase: str) -> Before:
     relative = phrase.endswith(("的", "的有"))
     if phrase.endswith(("对", "向", "给", "替")) or (phrase.endswith("为") and not _COPULA_SUBJECT.search(phrase[:-1])):
         defer = True
+    new_level = phrase.endswith(("到", "至"))  # 减少到300万吨: a new level
     phrase = strip_trailing(phrase)
     words = tagged_words(phrase)
+    if len(words) > 1 and words[-1][0] in _GROWTH_VERBS:
+        subject = strip_leading("".join(word for word, _ in words[:-1]))
+        if subject and new_level:
+            return Before(subject, words[-1][0], True)  # 粮食产量减少到300万吨 → 粮食产量
+        if subject:  # 全社会固定资产投资增长10% → 全社会固定资产投资增长 (比上年增长: the previous indicator's)
+            return Before(subject + words[-1][0], "", False)
     verb_at = _last_verb(words)
     verb = words[verb_at][0] if verb_at >= 0 else ""
     rest = words[verb_at + 1 :]

@@ -20,7 +20,7 @@ QUANTITY = re.compile(
     r"(?<![\d.A-Za-z])"
     r"(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[" + NUMERAL_CHARACTERS + r"]+)"
     r"(?P<approx1>余|多|几)?"
-    r"(?P<multiplier>万|亿|千)?"
+    r"(?P<multiplier>万亿|万|亿|千)?"
     r"(?P<approx2>余|多)?"
     r"(?P<unit>" + _UNIT_PATTERN + r")?"
     r"(?P<suffix>以上|左右)?"
@@ -51,7 +51,7 @@ class Quantity:
     value: float  # of the number alone
     approx: str
     prefix: str  # an approximation written before the number (近, 超过), "" when none
-    multiplier: str  # 万, 亿, 千 or ""
+    multiplier: str  # 万亿, 万, 亿, 千 or ""
     chinese: bool
     unit_written: str
     range_role: str = ""  # "", "low", "high"
@@ -90,6 +90,8 @@ def value_and_unit(quantity: Quantity) -> tuple[float, str]:
     if written == "美元":
         return (value, multiplier + "美元") if multiplier in ("万", "亿") else (value, "美元")
     if written == "元":
+        if multiplier == "万亿":
+            return value * 10_000, "亿元"  # 1.2万亿元 → 12000 亿元, beside the other 亿元 amounts
         if multiplier in ("万", "亿"):
             return value, multiplier + "元"
         if multiplier == "千":
@@ -98,5 +100,5 @@ def value_and_unit(quantity: Quantity) -> tuple[float, str]:
             scale = LARGE_UNITS[quantity.number[-1]]
             return value / scale, quantity.number[-1] + "元"
         return value, "元"
-    scale = {"万": 10_000, "亿": 100_000_000, "千": 1000}.get(multiplier, 1)
+    scale = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000, "千": 1000}.get(multiplier, 1)
     return value * scale, UNITS.get(written, "")
