@@ -42,8 +42,17 @@ def test_api_figures_finds_a_rate_with_its_sentence_and_source(client):
     first = data["results"][0]
     assert set(first) >= FIELDS
     assert (first["indicator"], first["value"], first["unit"], first["kind"]) == ("建会率", 70.13, "%", "actual")
-    assert (first["city"], first["year"], first["source"]) == ("临沂市", 2016, "linyi-report.txt")
+    # The year the figure is about: a 2015 review in a report of February 2016.
+    assert (first["city"], first["year"], first["report_year"], first["source"]) == (
+        "临沂市",
+        2015,
+        2016,
+        "linyi-report.txt",
+    )
+    assert (first["measure"], first["year_from"]) == ("share", None)
     assert "70.13%" in first["sentence"]
+    target = client.get("/api/figures", query_string={"q": "驿站", "kind": "target"}).get_json()["results"][0]
+    assert (target["value"], target["year"], target["report_year"], target["measure"]) == (50.0, 2016, 2016, "count")
 
 
 def test_figures_filters_kind_and_place(designed_searcher):
@@ -92,7 +101,7 @@ def test_figure_exports(client):
     assert client.get("/figures.csv").status_code == 400
 
 
-def _figure(indicator: str, value: float, unit: str, kind: str, city: str, year: str) -> FigureHit:
+def _figure(indicator: str, value: float, unit: str, kind: str, city: str, year: str, measure: str) -> FigureHit:
     return FigureHit(
         indicator=indicator,
         value=value,
@@ -110,17 +119,20 @@ def _figure(indicator: str, value: float, unit: str, kind: str, city: str, year:
         ordinal=0,
         date="",
         score=1.0,
+        measure=measure,
     )
 
 
-LINYI_ACTUAL = _figure("建会率", 70.13, "%", "actual", "临沂市", "2016")
-JINING_ACTUAL = _figure("建会率", 85.0, "%", "actual", "济宁市", "2017")
-JINING_TARGET = _figure("建会率", 90.0, "%", "target", "济宁市", "2017")
-LINYI_MONEY = _figure("慰问金", 180.0, "万元", "actual", "临沂市", "2016")
+LINYI_ACTUAL = _figure("建会率", 70.13, "%", "actual", "临沂市", "2016", "share")
+JINING_ACTUAL = _figure("建会率", 85.0, "%", "actual", "济宁市", "2017", "share")
+JINING_TARGET = _figure("建会率", 90.0, "%", "target", "济宁市", "2017", "share")
+LINYI_MONEY = _figure("慰问金", 180.0, "万元", "actual", "临沂市", "2016", "level")
+# The same indicator and unit, but a change (提高5%): never a bar beside the levels.
+LINYI_GROWTH = _figure("建会率", 5.0, "%", "actual", "临沂市", "2015", "change")
 
 
-def test_comparison_charts_the_commonest_indicator_and_pairs_target_with_actual():
-    hits = [JINING_TARGET, LINYI_MONEY, LINYI_ACTUAL, JINING_ACTUAL]
+def test_comparison_charts_the_commonest_indicator_of_one_measure():
+    hits = [JINING_TARGET, LINYI_MONEY, LINYI_ACTUAL, LINYI_GROWTH, JINING_ACTUAL]
     chart = compare(hits, link=lambda hit: f"/doc/{hit.doc_id}")
     assert chart == Comparison(
         indicator="建会率",
@@ -131,7 +143,7 @@ def test_comparison_charts_the_commonest_indicator_and_pairs_target_with_actual(
             ChartBar("济宁市 2017", 90.0, "target", 44.0, 420.0, "/doc/济宁市-2017"),
         ),
         height=66,
-        pairs=(("济宁市", JINING_TARGET, JINING_ACTUAL),),
+        measure="share",
     )
 
 
@@ -151,6 +163,10 @@ def chart_client(tmp_path_factory):
         "二、主要任务\n力争全市建会率达到90%。\n",
         encoding="utf-8",
     )
+    (documents / "jining-2018.txt").write_text(
+        "济宁市总工会工作报告\n（2018年1月12日）\n一、2017年工作回顾\n全市建会率达到92%，提高7个百分点。\n",
+        encoding="utf-8",
+    )
     (documents / "linyi-2016.txt").write_text(
         "临沂市总工会工作报告\n（2016年2月20日）\n一、工作回顾\n全市建会率达到70.13%。\n", encoding="utf-8"
     )
@@ -160,11 +176,34 @@ def chart_client(tmp_path_factory):
 
 def test_figures_page_draws_the_comparison_chart(chart_client):
     body = chart_client.get("/figures", query_string={"q": "建会率"}).get_data(as_text=True)
-    assert "“建会率”各地各年比较（%）" in body
-    titles = re.findall(r"<rect [^>]*><title>([^<]*)</title>", body)
-    assert titles == ["临沂市 2016：70.13 %（实际）", "济宁市 2017：85 %（实际）", "济宁市 2017：90 %（目标）"]
-    pairs = re.findall(r"<tr><td>([^<]*)</td><td><a [^>]*>([^<]*)</a>（\d+）</td><td><a [^>]*>([^<]*)</a>", body)
-    assert pairs == [("济宁市", "90 %", "85 %")]
+    assert "“建会率”各地各年比较（%，比率）" in body
+    chart = body[body.index('aria-label="指标比较图"') : body.index("</svg>")]
+    titles = re.findall(r"<rect [^>]*><title>([^<]*)</title>", chart)
+    # Each figure in the year it is about: a review of 2015 in 临沂's 2016 report, 济宁's 2016 review and 2017
+    # target in its 2017 report, its 2017 review in the 2018 one; the 7-point change is not a bar.
+    assert titles == [
+        "临沂市 2015：70.13 %（实际）",
+        "济宁市 2016：85 %（实际）",
+        "济宁市 2017：92 %（实际）",
+        "济宁市 2017：90 %（目标）",
+    ]
+    pairs = re.findall(
+        r"<tr><td>([^<]*)</td><td>(\d+)</td><td>[^<]*</td><td><a [^>]*>([^<]*)</a></td><td><a [^>]*>([^<]*)</a>", body
+    )
+    assert pairs == [("山东省 · 济宁市", "2017", "90 %", "92 %")]
+
+
+def test_api_pairs_the_target_for_a_year_with_the_actual_reported_for_it(chart_client):
+    data = chart_client.get("/api/figures/pairs", query_string={"q": "建会率", "city": "济宁"}).get_json()
+    assert data["total"] == 1
+    pair = data["pairs"][0]
+    assert (pair["city"], pair["year"], pair["unit"], pair["measure"]) == ("济宁市", 2017, "%", "share")
+    assert (pair["target"]["value"], pair["target"]["report_year"]) == (90.0, 2017)
+    assert (pair["actual"]["value"], pair["actual"]["report_year"]) == (92.0, 2018)
+    assert pair["difference"] == 2.0
+    assert chart_client.get("/api/figures/pairs", query_string={"q": "建会率", "city": "临沂"}).get_json()["total"] == 0
+    bad = chart_client.get("/api/figures/pairs", query_string={"q": "建会率", "measure": "<x>"})
+    assert bad.status_code == 400 and "measure" in bad.get_json()["error"]
 
 
 def test_cli_figures_json(designed_index, capsys):

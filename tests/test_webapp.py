@@ -119,7 +119,7 @@ def test_search_box_keeps_each_filter_under_its_parameter(client, parameter):
 
 @pytest.mark.parametrize("parameter", list(FIGURE_FILTERS))
 def test_figure_search_box_keeps_each_filter_under_its_parameter(client, parameter):
-    value = "target" if parameter == "kind" else "2016"
+    value = {"kind": "target", "measure": "count"}.get(parameter, "2016")
     body = client.get("/figures", query_string={"q": "驿站", parameter: value}).get_data(as_text=True)
     assert f'<input type="hidden" name="{parameter}" value="{value}">' in body
 

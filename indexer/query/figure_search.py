@@ -20,7 +20,7 @@ from indexer.query.filters import clamp_page, figure_filters
 from indexer.query.index import IndexHandle
 from indexer.query.parse import QueryError, parse_query
 
-FACET_NAMES = ("year", "city", "kind", "unit")
+FACET_NAMES = ("year", "city", "kind", "measure", "unit")
 SORTS = ("relevance", "value", "year", "place")
 
 
@@ -44,6 +44,9 @@ class FigureHit:
     ordinal: int
     date: str
     score: float
+    measure: str = ""
+    year_from: int | None = None
+    report_year: str = ""
 
     def as_dict(self) -> dict:
         """Return the JSON shape of /api/figures results."""
@@ -54,6 +57,9 @@ class FigureHit:
             "approx": self.approx,
             "kind": self.kind,
             "year": int(self.year) if self.year.isdigit() else None,
+            "year_from": self.year_from,
+            "report_year": int(self.report_year) if self.report_year.isdigit() else None,
+            "measure": self.measure,
             "province": self.province,
             "city": self.city,
             "doc_id": self.doc_id,
@@ -200,6 +206,19 @@ def search_figures(
     )
 
 
+def matching_figures(handle: IndexHandle, query: str, filters: dict, *, limit: int) -> list[FigureHit]:
+    """Return up to ``limit`` figures holding every word of a query, best first (filters already clean)."""
+    parsed = parse_query(query)
+    if not parsed.concepts:
+        return []
+    scores, numbers = _matches(handle, _figure_query(parsed), filters, "relevance")
+    searcher = handle.figure_searcher()
+    return [
+        _figure_hit(searcher.stored_fields(number), score)
+        for number, score in zip(numbers[:limit].tolist(), scores[:limit].tolist(), strict=True)
+    ]
+
+
 def _figure_hit(stored: dict, score: float) -> FigureHit:
     return FigureHit(
         indicator=stored.get("indicator", ""),
@@ -218,4 +237,7 @@ def _figure_hit(stored: dict, score: float) -> FigureHit:
         ordinal=int(stored.get("ordinal", 0)),
         date=stored.get("date", ""),
         score=score,
+        measure=stored.get("measure", ""),
+        year_from=stored.get("year_from"),
+        report_year=stored.get("report_year", ""),
     )

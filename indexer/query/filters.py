@@ -20,8 +20,17 @@ from indexer.text import places
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 # URL parameter → index field (``type`` is the document type).
+FIGURE_MEASURES = ("level", "change", "share", "count")
 PASSAGE_FILTERS = {"year": "year", "province": "province", "city": "city", "topic": "topic", "type": "doc_type"}
-FIGURE_FILTERS = {"year": "year", "province": "province", "city": "city", "kind": "kind", "unit": "unit"}
+FIGURE_FILTERS = {
+    "year": "year",
+    "report_year": "report_year",
+    "province": "province",
+    "city": "city",
+    "kind": "kind",
+    "unit": "unit",
+    "measure": "measure",
+}
 FIGURE_KINDS = ("actual", "target")
 
 
@@ -48,10 +57,15 @@ def normalise_filters(
                 value = places.with_municipality_city(places.normalise_place(value)).city or value
             elif name == "province":
                 value = places.normalise_place(value).province or value
-            elif name == "year" and not re.fullmatch(r"\d{4}", value):
+            elif name in ("year", "report_year") and not re.fullmatch(r"\d{4}", value):
                 raise QueryError(f"年份应为四位数字：{value} / year must be four digits: {value}")
             elif name == "kind" and value not in FIGURE_KINDS:
                 raise QueryError(f"kind 应为 actual 或 target：{value[:20]} / kind must be actual or target")
+            elif name == "measure" and value not in FIGURE_MEASURES:
+                raise QueryError(
+                    f"measure 应为 level、change、share 或 count：{value[:20]} / "
+                    "measure must be level, change, share or count"
+                )
             found.append(value)
         if found:
             clean[name] = tuple(dict.fromkeys(found))

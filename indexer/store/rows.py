@@ -8,7 +8,7 @@ Parts: ``passage_fields`` (the passage index: text channels, heading channel, fa
 from __future__ import annotations
 
 from indexer.ingest.documents import Document
-from indexer.ingest.figures import figures_by_passage
+from indexer.ingest.figures import document_figures
 
 
 def _document_fields(document: Document) -> dict:
@@ -62,11 +62,15 @@ def figure_fields(document: Document) -> list[dict]:
     context = " ".join(
         part for part in (document.title, document.province, document.city, str(document.year or "")) if part
     )
-    for passage, found in zip(document.passages, figures_by_passage(document.passages), strict=True):
+    for passage, found in zip(document.passages, document_figures(document), strict=True):
         for number, figure in enumerate(found):
             rows.append(
                 {
                     **common,
+                    "year": str(figure.year) if figure.year else "",
+                    "year_from": figure.year_from,
+                    "report_year": common["year"],
+                    "measure": figure.measure,
                     "id": f"{passage.id}#{number}",
                     "passage_id": passage.id,
                     "ordinal": passage.ordinal,

@@ -19,7 +19,7 @@ from indexer.text.analysis import bigram_analyzer, word_analyzer
 
 # Bump when the schema, the analyzers or what goes into a field changes: an
 # index with another stamp is rebuilt, never misread.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 FACETS = ("year", "province", "city", "topic", "doc_type")
 
@@ -55,7 +55,7 @@ def make_schema() -> fields.Schema:
 
 
 FIGURES_INDEX = "figures"
-FIGURE_FACETS = ("year", "province", "city", "kind", "unit")
+FIGURE_FACETS = ("year", "province", "city", "kind", "unit", "measure", "report_year")
 FIGURE_ARRAY_FIELDS = ("indicator", "indicator_grams", "context")
 
 
@@ -79,10 +79,13 @@ def make_figure_schema() -> fields.Schema:
         ordinal=fields.STORED(),
         title=fields.STORED(),
         date=fields.ID(stored=True, sortable=True),
-        year=fields.ID(stored=True, sortable=True),
+        year=fields.ID(stored=True, sortable=True),  # the year the figure is about (2022 in a 2023 review)
+        year_from=fields.STORED(),  # the first year of a period (过去五年), else None
+        report_year=fields.ID(stored=True, sortable=True),  # the document's year
         province=fields.ID(stored=True, sortable=True),
         city=fields.ID(stored=True, sortable=True),
         kind=fields.ID(stored=True, sortable=True),
+        measure=fields.ID(stored=True, sortable=True),  # level, change, share or count
         unit=fields.ID(stored=True, sortable=True),
         approx=fields.STORED(),
         # No column (Whoosh cannot write float columns): sorted through the index terms. No range
