@@ -217,3 +217,13 @@ def test_figures_sorted_by_value_come_largest_first(seed_searcher):
     values = [hit.value for hit in result.hits]
     assert len(values) > 10 and len(set(values)) > 5
     assert values == sorted(values, reverse=True)
+
+
+def test_a_pair_keeps_to_one_order_of_magnitude():
+    from indexer.query.figure_pairs import _best_pair
+
+    five_years = _figure("城镇新增就业", 5000.0, "万人", "target", "", "2020", "count")  # a five-year target
+    one_year = _figure("城镇新增就业", 900.0, "万人", "target", "", "2020", "count")
+    actual = _figure("城镇新增就业", 1186.0, "万人", "actual", "", "2020", "count")
+    pair = _best_pair([five_years, one_year], [actual])
+    assert (pair.target.value, pair.actual.value) == (900.0, 1186.0)

@@ -113,7 +113,7 @@ def compare(hits: list[FigureHit], *, link=passage_link, width: float = 420.0) -
     peak = max(hit.value for hit in members) or 1.0
     bars = tuple(
         ChartBar(
-            label=" ".join(part for part in (hit.city or hit.province or "全国", hit.year) if part),
+            label=" ".join(part for part in (hit.city or hit.province or "全国", year_text(hit)) if part),
             value=hit.value,
             kind=hit.kind,
             y=index * 22.0,

@@ -53,6 +53,25 @@ def _likeness(left: str, right: str) -> float:
     return 2 * len(first & second) / (len(first) + len(second))
 
 
+def _best_pair(targets: list[FigureHit], actuals: list[FigureHit]) -> FigurePair:
+    """Return the likeliest (target, actual) of one group: values of one order of magnitude first (a five-year
+    total of 5000万 is not one year's 900万), then names alike, then the better ranked."""
+    candidates = (
+        (target_rank, actual_rank, target, actual)
+        for target_rank, target in enumerate(targets[:5])
+        for actual_rank, actual in enumerate(actuals[:20])
+    )
+
+    def preference(candidate) -> tuple:
+        target_rank, actual_rank, target, actual = candidate
+        low, high = sorted((abs(target.value), abs(actual.value)))
+        alike = high == 0 or low * 4 >= high
+        return (alike, round(_likeness(target.indicator, actual.indicator), 2), -target_rank, -actual_rank)
+
+    _, _, target, actual = max(candidates, key=preference)
+    return FigurePair(target, actual)
+
+
 def figure_pairs(handle: IndexHandle, query: str, *, filters: dict | None = None) -> list[FigurePair]:
     """Return the (target, actual) pairs of a query's figures, by place then year."""
     clean = {name: values for name, values in figure_filters(filters or {}).items() if name != "kind"}
@@ -62,10 +81,5 @@ def figure_pairs(handle: IndexHandle, query: str, *, filters: dict | None = None
             continue
         group = groups.setdefault((hit.province, hit.city, hit.unit, hit.measure, hit.year), {})
         group.setdefault(hit.kind, []).append(hit)  # hits come best first
-    pairs = []
-    for found in groups.values():
-        if "target" in found and "actual" in found:
-            target = found["target"][0]
-            actual = max(found["actual"], key=lambda hit: _likeness(hit.indicator, target.indicator))
-            pairs.append(FigurePair(target, actual))
+    pairs = [_best_pair(found["target"], found["actual"]) for found in groups.values() if len(found) == 2]
     return sorted(pairs, key=lambda pair: (pair.target.province, pair.target.city, pair.target.unit, pair.target.year))

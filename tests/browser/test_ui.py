@@ -125,6 +125,25 @@ def test_figures_tab_shows_values_with_their_sentences(page, server_url):
     assert "sort=value" in page.url
 
 
+def test_figures_page_reflows_on_a_phone_and_pairs_targets_with_actuals(browser, server_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(server_url + "/figures?q=建会率")
+        page.wait_for_selector("table.figures")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        # Each figure is a card: the value and its labelled fields stacked, the header row hidden.
+        assert not page.locator("table.figures thead").is_visible()
+        assert "70.13 %" in page.locator("table.figures td.value").all_inner_texts()
+        # 滨州's 2019 target beside the 2019 result (both in the seeds).
+        pair = page.locator("section.pairs table.pairs tbody tr").first.inner_text()
+        assert "滨州" in pair and "2019" in pair and "70.13 %" in pair
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "figures-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
 def test_markup_inside_a_document_is_shown_as_text_never_run(page, server_url):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -163,11 +163,11 @@ def figure_years(
     """
     clause_start, _ = clause
     before = sentence[clause_start:number_start]
-    opening = sentence[:clause_start] if _OPENING_WITH_YEAR.match(sentence) else ""  # 到2025年，…
-    for text in (before, opening):
-        span = _written_years(text)
-        if span is not None:
-            return span
+    # A year said in the clause, or at the head of the sentence (2007年，…比2002年增长65.5%; 到2025年，…).
+    written = sentence[:number_start] if _OPENING_WITH_YEAR.match(sentence) else before
+    span = _written_years(written)
+    if span is not None:
+        return span
     # 过去五年… in the clause; “十一五”时期，…年均增长11.2%: a period said earlier for what adds up over it.
     span = _named_period(before, time) or (
         _named_period(sentence[:clause_start], time) if _CUMULATIVE.search(before) else None
