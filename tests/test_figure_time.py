@@ -105,3 +105,15 @@ def test_what_is_measured_and_its_name(text, expected):
 
 def test_an_amount_in_wanyi_yuan_is_read_in_yi_yuan():
     assert [(f.value, f.unit) for f in extract_figures("全年国内生产总值达到18.23万亿元。")] == [(182300.0, "亿元")]
+
+
+def test_from_a_to_b_gives_both_values_with_their_years():
+    text = "非煤电产业增加值增幅由2015年的-17.4%提高到21.3%；城镇化率由2015年的52.6%提高到2020年的60.5%。"
+    found = [(f.indicator, f.value, f.year, f.measure) for f in extract_figures(text)]
+    assert found == [
+        ("非煤电产业增加值增幅", -17.4, 2015, "change"),  # a negative growth rate, the year it was
+        ("非煤电产业增加值增幅", 21.3, None, "change"),  # no time given: the year is the report's to say
+        ("城镇化率", 52.6, 2015, "share"),
+        ("城镇化率", 60.5, 2020, "share"),
+    ]
+    assert [f.value for f in extract_figures("资助标准3000-5000元。")] == [3000, 5000]  # a range, not -5000

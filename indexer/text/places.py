@@ -42,6 +42,11 @@ def _gazetteer() -> _Gazetteer:
         full_names.add(place.names[0])
         for name in place.names:
             by_name.setdefault(name, []).append(place)
+    for place in lexicon.places():
+        for seat in _seat_names(place):
+            if seat not in by_name:
+                by_name[seat] = [place]
+                full_names.add(seat)
     ambiguous = lexicon.ambiguous_place_names()
     names = sorted(by_name, key=len, reverse=True)
     # An everyday word that is also a short place name (安康杯, 长治久安) counts only
@@ -50,6 +55,14 @@ def _gazetteer() -> _Gazetteer:
     pattern = re.compile("|".join(re.escape(name) for name in names))
     places_by_name = {name: tuple(found) for name, found in by_name.items()}
     return _Gazetteer(pattern, places_by_name, frozenset(full_names))
+
+
+def _seat_names(place: lexicon.Place) -> list[str]:
+    """Return the county-level city that seats a prefecture not named 市 (文山市 of 文山壮族苗族自治州, 和田市
+    of 和田地区): it shares the prefecture's short name, and a report of that city is the prefecture's place."""
+    if not place.city or place.city.endswith("市") or place.status == "former":
+        return []
+    return [name + "市" for name in place.names[1:] if not name.endswith(("州", "市", "盟", "地区"))]
 
 
 def place_name_variants(name: str) -> list[str]:

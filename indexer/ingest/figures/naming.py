@@ -32,7 +32,10 @@ _SUBJECT_SPLIT = re.compile(r"和|及|与|、")
 _LIST_JOINER = re.compile(r"[、和及与]")
 _CHANGE = re.compile(r"^(?:同比|比上年|较上年|年均|[比较].{1,5})?(?:增长|下降|提高|增加|减少|增幅|降幅|上涨)$")
 _ENUMERATION_START = re.compile(r"^[、和及与]")
-_FROM_TO = re.compile(r"^(?:下降|增加|提高|减少|增长|上升|降低|提升|扩大|缩小|调整|上调|下调)(?:到|至)$")
+_FROM_TO = re.compile(
+    r"^(?:下降|增加|提高|减少|增长|上升|降低|提升|扩大|缩小|调整|上调|下调)(?:到|至)(?:(?:19|20)\d\d年(?:底|末)?的?)?$"
+)
+_FROM_YEAR = re.compile(r"^(?P<subject>.+?)(?:由|从)(?:19|20)\d\d年(?:底|末)?的?$")
 _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
 _CHANGE_END = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|下降|提高|增加|减少|增幅|降幅|上涨)$")
 _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述|前述|上述[^，,]{0,8}的)$")
@@ -64,6 +67,9 @@ def indicator_names(
     reading.pending = []
     if reading.previous_indicator and _FROM_TO.match(cleaned) and _FROM.search(reading.previous_before):
         return [reading.previous_indicator]  # 失业率由4.5%下降到3.9% → 失业率 3.9%
+    from_year = _FROM_YEAR.match(cleaned)
+    if from_year:  # 增幅由2016年的5.6%提高到91.4% → 增幅 5.6%
+        return [clean(strip_trailing(strip_leading(from_year["subject"])))]
     if _DEMONSTRATIVE.search(cleaned):
         return [""]  # 这两个会议, 上述四个单位: a reference back, not a statistic
     group = _GROUP.search(cleaned)

@@ -18,6 +18,7 @@ from indexer.text.numerals import LARGE_UNITS, NUMERAL_CHARACTERS, numeral_value
 _UNIT_PATTERN = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 QUANTITY = re.compile(
     r"(?<![\d.A-Za-z])"
+    r"(?P<sign>(?<=[的为到至是达由从：:（(])[-−－])?"  # 由2015年的-17.4%: a negative level
     r"(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?|[" + NUMERAL_CHARACTERS + r"]+)"
     r"(?P<approx1>余|多|几)?"
     r"(?P<multiplier>万亿|万|亿|千)?"
@@ -67,6 +68,8 @@ def read_quantity(match: re.Match, sentence: str) -> Quantity | None:
             return None
     else:
         value = float(number.replace(",", ""))
+    if match["sign"]:
+        value = -value
     before = sentence[: match.start()]
     prefix, prefix_approx = next(((p, mapped) for p, mapped in _APPROX_PREFIXES if before.endswith(p)), ("", ""))
     approx = _APPROX_WORDS.get(match["approx1"] or match["approx2"] or match["suffix"] or "", "") or prefix_approx

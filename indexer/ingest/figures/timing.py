@@ -26,6 +26,7 @@ _PERIOD = re.compile(r"(?<![比较])(?<!相比)((?:19|20)\d\d)\s*(?:年)?\s*(?:�
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _OPENING_WITH_YEAR = re.compile(r"(?:到|至|在|截至|截止)?(?:19|20)\d\d\s*年")
 _BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于|超过|由|从)$")
+_FROM_YEAR_END = re.compile(r"(?:由|从)((?:19|20)\d\d)\s*年(?:底|末)?的?$")
 _CUMULATIVE = re.compile(r"累计|总计|合计|五年来|五年间|先后|年均")
 _RELATIVE = (
     (re.compile(r"(?<![比较])(?:去年|上年|上一年)(?!同期)"), -1),
@@ -211,6 +212,9 @@ def _named_period(text: str, time: ReportTime) -> tuple[int | None, int | None] 
 
 def _written_years(text: str) -> tuple[int | None, int | None] | None:
     """Return the period or year a text names for its figure (not a baseline), None when it names none."""
+    start = _FROM_YEAR_END.search(text)
+    if start:  # 由2016年的5.6%提高到91.4%: the first value is 2016's
+        return int(start[1]), None
     span = _period_span(text)
     if span is not None:
         return span

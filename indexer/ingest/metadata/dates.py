@@ -25,6 +25,11 @@ _CHINESE_YEAR = re.compile(
     r"([〇零一二三四五六七八九○]{4})年(?:([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日)?)?"
 )
 _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年(?!代)")
+# A year written without 年 before a name (荣获2013市直机关最佳满意单位称号), not a count (2013名职工).
+_BARE_YEAR = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2})(?=[\u4e00-\u9fff])(?![年代多余万亿千百个名人家元项件次所台辆户位条篇份])"
+)
+_REVIEW_WORDS = re.compile(r"过去一年|一年来|年(?:主要)?工作回顾")
 # Words before a year that make it a plan, not a past: 到2020年, 力争2025年,
 # and the end of a range (2014—2018年).
 _FUTURE_BEFORE = re.compile(
@@ -110,7 +115,7 @@ def guess_year(text: str) -> int | None:
     """Return the latest year the text speaks of as past, ignoring planning horizons."""
     text = _arabic_years(text)
     years = []
-    for match in _YEAR_MENTION.finditer(text):
+    for match in (*_YEAR_MENTION.finditer(text), *_BARE_YEAR.finditer(text)):
         year = int(match.group(1))
         if not _YEAR_MIN <= year <= _YEAR_MAX:
             continue
@@ -170,7 +175,8 @@ def document_year(*, date: str, title: str, head: str = "", text: str = "", doc_
     delivered on 2022-12-26), else for the year after a November or December
     delivery. Other documents: the date's year, else the one year the title
     names, else the year of its 文号 (国发〔2015〕33号), else the year a legal
-    text takes effect, else the latest year the text speaks of as past.
+    text takes effect, else the latest year the text speaks of as past (the year
+    after it for a union's work report that reviews its past year).
     """
     named = _title_year(title)
     report = bool(_GOVERNMENT_REPORT.search(f"{title}\n{head}")) and "工作报告" in f"{title}\n{head}"
@@ -189,4 +195,7 @@ def document_year(*, date: str, title: str, head: str = "", text: str = "", doc_
     effective = find_effective_date(text)
     if effective:
         return int(effective[:4])
-    return guess_year(text)
+    guessed = guess_year(text)
+    if guessed and not report and "工作报告" in f"{title}\n{head}" and _REVIEW_WORDS.search(text):
+        return guessed + 1  # a union's work report reviewing its past year is for the year it plans
+    return guessed
