@@ -2,6 +2,7 @@
 
 Usage:
     python bench/figures_judged.py bench/questions/figures-gwr-dev.jsonl [--corpus ../shared/corpus] [--summary]
+    python bench/figures_judged.py --recall bench/questions/figures-gwr-recall.jsonl [--summary]
 
 Each judged line names a corpus file, the first characters of the sentence (``anchor``) and the number as
 written; the live extractor's figure there is compared with the judgment: value and unit, indicator (the same
@@ -9,6 +10,10 @@ measured thing: equal, one inside the other, or character-bigram Dice ≥ 0.6 wi
 (target / actual), year (the year the figure is about), year_from (the first year of a period), measure
 (level / change / share / count) and the whole figure (value, unit, indicator, kind and year right).
 ``--summary`` prints no figure (use it on the held-out half).
+
+``--recall``: every figure of a few number-rich passages listed by hand (file, passage ordinal, the number as
+written, value, unit, kind, year); a listed figure is found when the extractor gives that number in that passage
+with the same value and unit; recall of value and kind, and of the year for actuals, over all of them.
 """
 
 from __future__ import annotations
@@ -84,12 +89,54 @@ def check(line: dict, found: list[tuple[str, object]]) -> dict:
     return right
 
 
+def recall(lines: list[dict], corpus: Path, *, summary: bool) -> str:
+    """Return the recall line of hand-listed figures (value, value and kind, year of actuals)."""
+    cache: dict[str, list] = {}
+    found = with_kind = actuals = actual_years = 0
+    for line in lines:
+        if line["file"] not in cache:
+            cache[line["file"]] = [
+                (passage, figures)
+                for document in load_documents(corpus / line["file"], corpus)
+                for passage, figures in zip(document.passages, document_figures(document), strict=True)
+            ]
+        passage, figures = cache[line["file"]][line["ordinal"]]
+        match = next(
+            (
+                figure
+                for figure in figures
+                if line["number"] in passage.text[figure.start - 2 : figure.end + 2]
+                and abs(figure.value - line["value"]) <= 1e-6 * max(1, abs(line["value"]))
+                and figure.unit == line["unit"]
+            ),
+            None,
+        )
+        found += match is not None
+        with_kind += match is not None and match.kind == line["kind"]
+        if line["kind"] == "actual":
+            actuals += 1
+            actual_years += match is not None and match.year == line["year"]
+        if match is None and not summary:
+            print("missed", line["file"], line["ordinal"], line["number"], line["indicator"])
+    return (
+        f"figures={len(lines)} value_recall={found / len(lines):.3f} value_and_kind_recall={with_kind / len(lines):.3f}"
+        f" actual_year_recall={actual_years / max(1, actuals):.3f} (actuals={actuals})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("judged", type=Path)
+    parser.add_argument("judged", type=Path, nargs="?")
+    parser.add_argument("--recall", type=Path, help="hand-listed figures of whole passages")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--summary", action="store_true", help="averages only (held-out sets)")
     options = parser.parse_args()
+    if options.recall:
+        lines = [json.loads(text) for text in options.recall.read_text(encoding="utf-8").splitlines() if text.strip()]
+        print(f"{options.recall.name}: {recall(lines, options.corpus, summary=options.summary)}")
+        return 0
+    if options.judged is None:
+        parser.error("give a judged file or --recall FILE")
     lines = [json.loads(text) for text in options.judged.read_text(encoding="utf-8").splitlines() if text.strip()]
     cache: dict[str, list] = {}
     totals = dict.fromkeys(FIELDS, 0)
