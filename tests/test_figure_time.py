@@ -117,3 +117,23 @@ def test_from_a_to_b_gives_both_values_with_their_years():
         ("城镇化率", 60.5, 2020, "share"),
     ]
     assert [f.value for f in extract_figures("资助标准3000-5000元。")] == [3000, 5000]  # a range, not -5000
+
+
+def test_a_five_year_review_dates_the_start_of_from_to_and_reads_what_a_change_reaches():
+    passages = [
+        Passage(
+            "服务业占地区生产总值比重由37.3%提高到53%。煤层气年抽采量由42.8亿立方米增加到101亿立方米。"
+            "规模以上工业企业实现利润增长3.9倍，达到1248.1亿元，是2010年的4.9倍。",
+            section="一、“十二五”时期国民经济和社会发展回顾",
+        )
+    ]
+    found = [(row[0], row[1], row[2], row[4], row[6]) for row in report_figures(passages, "2016-01-27", 2016)]
+    assert found[:6] == [
+        ("服务业占地区生产总值比重", 37.3, "%", 2010, "share"),  # where the period began
+        ("服务业占地区生产总值比重", 53.0, "%", 2015, "share"),
+        ("煤层气年抽采量", 42.8, "亿立方米", 2010, "level"),  # volumes keep 亿 as money does
+        ("煤层气年抽采量", 101.0, "亿立方米", 2015, "level"),
+        ("规模以上工业企业实现利润增长", 3.9, "倍", 2015, "change"),
+        ("规模以上工业企业实现利润", 1248.1, "亿元", 2015, "level"),  # 达到: the level the change reached
+    ]
+    assert found[6][1:] == (4.9, "倍", 2015, "change")  # 是2010年的: a baseline, not the figure's year

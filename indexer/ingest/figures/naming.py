@@ -35,7 +35,8 @@ _ENUMERATION_START = re.compile(r"^[、和及与]")
 _FROM_TO = re.compile(
     r"^(?:下降|增加|提高|减少|增长|上升|降低|提升|扩大|缩小|调整|上调|下调)(?:到|至)(?:(?:19|20)\d\d年(?:底|末)?的?)?$"
 )
-_FROM_YEAR = re.compile(r"^(?P<subject>.+?)(?:由|从)(?:19|20)\d\d年(?:底|末)?的?$")
+_FROM_YEAR = re.compile(r"^(?P<subject>.+?)(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
+_REACHES = re.compile(r"^(?:达到|达|突破|超过|增至|增加到|提高到|提升到|上升到|扩大到)$")
 _FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
 _CHANGE_END = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|下降|提高|增加|减少|增幅|降幅|上涨)$")
 _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述|前述|上述[^，,]{0,8}的)$")
@@ -68,8 +69,12 @@ def indicator_names(
     if reading.previous_indicator and _FROM_TO.match(cleaned) and _FROM.search(reading.previous_before):
         return [reading.previous_indicator]  # 失业率由4.5%下降到3.9% → 失业率 3.9%
     from_year = _FROM_YEAR.match(cleaned)
-    if from_year:  # 增幅由2016年的5.6%提高到91.4% → 增幅 5.6%
-        return [clean(strip_trailing(strip_leading(from_year["subject"])))]
+    if from_year:  # 增幅由2016年的5.6%提高到91.4% → 增幅 5.6%; 比重由42.4%提高到53.2% → 比重 42.4%
+        subject = clean(strip_trailing(strip_leading(from_year["subject"])))
+        if subject:
+            return [subject]
+    if reading.previous_indicator and _REACHES.match(cleaned):
+        return [_CHANGE_END.sub("", reading.previous_indicator)]  # 利润增长3.9倍，达到1248.1亿元 → 利润
     if _DEMONSTRATIVE.search(cleaned):
         return [""]  # 这两个会议, 上述四个单位: a reference back, not a statistic
     group = _GROUP.search(cleaned)

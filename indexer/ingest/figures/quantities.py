@@ -39,6 +39,7 @@ _APPROX_PREFIXES = (
     ("逾", "超过"),
     ("超", "超过"),
 )
+_SCALED_UNITS = ("立方米", "千瓦", "千瓦时")  # volumes and power keep 万 / 亿 as money does
 _APPROX_WORDS = {"余": "余", "多": "多", "几": "多", "以上": "以上", "左右": "约"}
 
 
@@ -87,7 +88,7 @@ def read_quantity(match: re.Match, sentence: str) -> Quantity | None:
 
 
 def value_and_unit(quantity: Quantity) -> tuple[float, str]:
-    """Return (value, unit): counts expanded to the base unit, money kept in 万元 / 亿元."""
+    """Return (value, unit): counts expanded to the base unit, money kept in 万元 / 亿元 (volumes and power too)."""
     value, written = quantity.value, quantity.unit_written
     multiplier = quantity.multiplier
     if written == "美元":
@@ -103,5 +104,7 @@ def value_and_unit(quantity: Quantity) -> tuple[float, str]:
             scale = LARGE_UNITS[quantity.number[-1]]
             return value / scale, quantity.number[-1] + "元"
         return value, "元"
+    if written in _SCALED_UNITS and multiplier in ("万", "亿"):
+        return value, multiplier + written  # 42.8亿立方米, 120万千瓦: read as written, like money
     scale = {"万": 10_000, "亿": 100_000_000, "万亿": 1_000_000_000_000, "千": 1000}.get(multiplier, 1)
     return value * scale, UNITS.get(written, "")

@@ -25,7 +25,8 @@ _PLAN_PERIOD = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:时期|�
 _PERIOD = re.compile(r"(?<![比较])(?<!相比)((?:19|20)\d\d)\s*(?:年)?\s*(?:—|-|–|－|~|～|至|到)\s*((?:19|20)\d\d)\s*年")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _OPENING_WITH_YEAR = re.compile(r"(?:到|至|在|截至|截止)?(?:19|20)\d\d\s*年")
-_BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于|超过|由|从)$")
+_BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于|超过|由|从|是)$")  # 是2002年的2.6倍
+_STARTING = re.compile(r"(?:由|从)$")  # 由42.4%提高到53.2%: the first value is the start's
 _FROM_YEAR_END = re.compile(r"(?:由|从)((?:19|20)\d\d)\s*年(?:底|末)?的?$")
 _CUMULATIVE = re.compile(r"累计|总计|合计|五年来|五年间|先后|年均")
 _RELATIVE = (
@@ -178,6 +179,9 @@ def figure_years(
     for pattern, offset in _RELATIVE:
         if pattern.search(before) and time.delivered is not None:
             return time.delivered + offset, None
+    if stance.kind == REVIEW and stance.year is not None and _STARTING.search(before.rstrip()):
+        # 比重由42.4%提高到53.2% in a review: the first value is where the reviewed time began
+        return (stance.year_from or stance.year) - 1, None
     if stance.kind is not None:
         # A period's first year only for what adds up over it (累计完成…); a level reached is the last year's.
         # 累计 in the figure's own clause adds up whatever it measures; said earlier in the sentence, it does
