@@ -13,7 +13,7 @@ measured thing: equal, one inside the other, or character-bigram Dice ≥ 0.6 wi
 
 ``--recall``: every figure of a few number-rich passages listed by hand (file, passage ordinal, the number as
 written, value, unit, kind, year); a listed figure is found when the extractor gives that number in that passage
-with the same value and unit; recall of value and kind, and of the year for actuals, over all of them.
+with the same amount (万 and 亿 folded in: 1691 万吨 = 16 910 000 吨); recall of value and kind, and of the year for actuals, over all of them.
 """
 
 from __future__ import annotations
@@ -89,6 +89,24 @@ def check(line: dict, found: list[tuple[str, object]]) -> dict:
     return right
 
 
+_SCALES = (("万亿", 1e12), ("亿", 1e8), ("万", 1e4))
+
+
+def base_amount(value: float, unit: str) -> tuple[float, str]:
+    """Return a value and unit with 万 / 亿 folded into the number (1691 万吨 → 16 910 000 吨), so the
+    extractor's convention (things in the base unit, money and volumes as written) and a reader's compare."""
+    for prefix, scale in _SCALES:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return value * scale, unit[len(prefix) :]
+    return value, unit
+
+
+def same_amount(found_value: float, found_unit: str, value: float, unit: str) -> bool:
+    """Say whether two (value, unit) are the same quantity, whatever multiplier each unit carries."""
+    left, right = base_amount(found_value, found_unit), base_amount(value, unit)
+    return left[1] == right[1] and abs(left[0] - right[0]) <= 1e-6 * max(1.0, abs(right[0]))
+
+
 def recall(lines: list[dict], corpus: Path, *, summary: bool) -> str:
     """Return the recall line of hand-listed figures (value, value and kind, year of actuals)."""
     cache: dict[str, list] = {}
@@ -106,8 +124,7 @@ def recall(lines: list[dict], corpus: Path, *, summary: bool) -> str:
                 figure
                 for figure in figures
                 if line["number"] in passage.text[figure.start - 2 : figure.end + 2]
-                and abs(figure.value - line["value"]) <= 1e-6 * max(1, abs(line["value"]))
-                and figure.unit == line["unit"]
+                and same_amount(figure.value, figure.unit, line["value"], line["unit"])
             ),
             None,
         )
