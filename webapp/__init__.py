@@ -19,10 +19,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
-    from webapp import errors, figure_views, handles, views
+    from webapp import errors, figure_views, handles, place_views, views
 
     handles.init_app(app)
     errors.init_app(app)
     views.init_app(app)
     figure_views.init_app(app)
+    place_views.init_app(app)
     return app

@@ -50,6 +50,22 @@ def to_csv(table: list[list[str]], columns: tuple[str, ...] = COLUMNS) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def download(
+    table: list[list[str]], fmt: str, *, name: str, columns: tuple[str, ...] = COLUMNS, sheet: str = "检索结果"
+):
+    """Return a Flask response with the table as an attachment: ``fmt`` csv or xlsx, file ``union-NAME.fmt``."""
+    from flask import Response
+
+    if fmt == "csv":
+        body, mimetype = to_csv(table, columns), "text/csv"
+    else:
+        body = to_xlsx(table, columns, sheet=sheet)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=union-{name}.{fmt}"
+    return response
+
+
 def to_xlsx(table: list[list[str]], columns: tuple[str, ...] = COLUMNS, *, sheet: str = "检索结果") -> bytes:
     """Return XLSX bytes with a header row."""
     # Imported here: openpyxl loads lxml, which the server otherwise never needs.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from flask import Response, abort, jsonify, render_template, request, url_for
+from flask import abort, jsonify, render_template, request, url_for
 
 from indexer.query.figure_pairs import FigurePair, figure_pairs
 from indexer.query.figure_search import SORTS, FigureHit, search_figures
@@ -291,14 +291,7 @@ def export_figures(fmt: str):
         ]
         for hit in hits[: export.MAX_ROWS]
     ]
-    if fmt == "csv":
-        body, mimetype = export.to_csv(table, FIGURE_COLUMNS), "text/csv"
-    else:
-        body = export.to_xlsx(table, FIGURE_COLUMNS, sheet="指标")
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename=union-figures.{fmt}"
-    return response
+    return export.download(table, fmt, name="figures", columns=FIGURE_COLUMNS, sheet="指标")
 
 
 def init_app(app) -> None:

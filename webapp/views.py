@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, jsonify, render_template, request, url_for
+from flask import abort, jsonify, render_template, request, url_for
 
 from indexer.query.filters import PASSAGE_FILTERS
 from indexer.query.highlight import highlight, match_spans
@@ -42,7 +42,13 @@ def index_page():
     params = search_params(request.args)
     pairs = urls.state_pairs(request.args)
     hidden_pairs = urls.filter_pairs(params["filters"], PASSAGE_FILTERS)
-    context = {"params": params, "result": None, "pairs": pairs, "hidden_pairs": hidden_pairs}
+    context = {
+        "params": params,
+        "result": None,
+        "pairs": pairs,
+        "hidden_pairs": hidden_pairs,
+        "places_url": urls.build_url("/places", urls.without(pairs, "page", "sort", "per_page")),
+    }
     if params["query"].strip() or params["filters"]:
         result = search_passages(handle(), **params)
         context.update(
@@ -122,15 +128,7 @@ def export_results(fmt: str):
         if len(result.hits) < 100:
             break
     link = lambda hit: request.host_url.rstrip("/") + passage_url(hit, params["query"])  # noqa: E731
-    table = export.rows(hits[: export.MAX_ROWS], link)
-    if fmt == "csv":
-        body, mimetype = export.to_csv(table), "text/csv"
-    else:
-        body = export.to_xlsx(table)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename=union-search.{fmt}"
-    return response
+    return export.download(export.rows(hits[: export.MAX_ROWS], link), fmt, name="search")
 
 
 def help_page():

@@ -101,6 +101,9 @@ def _column(reader, name: str, doc_count: int) -> tuple[str, ...]:
     return tuple(found)
 
 
+NATIONAL = "全国"  # the province filter's value for national documents (no province)
+
+
 def allowed(postings: FacetPostings, filters: dict[str, tuple[str, ...]], *, skip: str | None = None):
     """Return the mask of passages the filters allow (None when no filter applies): OR within, AND across."""
     result: np.ndarray | None = None
@@ -113,6 +116,8 @@ def allowed(postings: FacetPostings, filters: dict[str, tuple[str, ...]], *, ski
             wanted[number] = value in selected
         numbers, owners = postings.pairs.get(name, (np.zeros(0, np.int64), np.zeros(0, np.int32)))
         union = postings.mask(numbers[wanted[owners]])
+        if name == "province" and NATIONAL in selected:  # 全国: the documents of no province
+            union |= postings.live & ~postings.mask(numbers)
         result = union if result is None else result & union
     return result
 

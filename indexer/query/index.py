@@ -151,6 +151,18 @@ class IndexHandle:
     def _type_masks(self) -> dict:
         return {}
 
+    @cached_property
+    def place_columns(self) -> dict[str, np.ndarray]:
+        """Per passage, the number of its province, city and year among the facet's values (-1: none)."""
+        postings = self.facet_postings
+        columns = {}
+        for name in ("province", "city", "year"):
+            found = np.full(postings.doc_count, -1, dtype=np.int32)
+            numbers, owners = postings.pairs.get(name, (np.zeros(0, np.int64), np.zeros(0, np.int32)))
+            found[numbers] = owners
+            columns[name] = found
+        return columns
+
     def passages_of_types(self, doc_types: frozenset[str]) -> np.ndarray:
         """Return the mask of passages whose document is of one of the types (kept per set of types)."""
         found = self._type_masks.get(doc_types)

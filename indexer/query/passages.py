@@ -110,11 +110,9 @@ def search_passages(
     started = time.perf_counter()
     page, per_page = clamp_page(page, per_page)
     clean_filters = normalise_filters(filters or {})
-    understood = understand_query(handle, query, without=without)
-    browsing = not understood.concepts and bool(clean_filters)
+    understood, found, browsing = matching_passages(handle, query, clean_filters, without=without)
     if browsing:
         sort = "date"  # filters alone: list what they select, newest first
-    found = _match(handle, understood, clean_filters, browsing=browsing)
     hits, doc_hits = _page(
         handle, understood, found, sort=sort, page=page, per_page=per_page, per_document=per_document
     )
@@ -139,6 +137,16 @@ def search_passages(
         unmatched=unmatched,
         suggestions=() if total or browsing else _suggestions(handle, understood, clean_filters, found),
     )
+
+
+def matching_passages(
+    handle: IndexHandle, query: str, filters: dict[str, tuple[str, ...]], *, without: tuple[str, ...] = ()
+) -> tuple[Understanding, _Matches, bool]:
+    """Return (how the query was read, every passage it finds that the clean filters allow, best first, and
+    whether it is browsing: filters alone, no words). The passages of ``search_passages``'s ``total``."""
+    understood = understand_query(handle, query, without=without)
+    browsing = not understood.concepts and bool(filters)
+    return understood, _match(handle, understood, filters, browsing=browsing), browsing
 
 
 def _page(handle, understood: Understanding, found: _Matches, *, sort, page, per_page, per_document):

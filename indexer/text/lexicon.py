@@ -53,6 +53,12 @@ def places() -> tuple[Place, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def province_tiles() -> dict[str, tuple[int, int]]:
+    """Return province → (row, column) of its square in the tile map."""
+    return {row["province"].strip(): (int(row["row"]), int(row["col"])) for row in _read_csv("province_tiles.csv")}
+
+
+@functools.lru_cache(maxsize=1)
 def topic_phrases() -> dict[str, tuple[str, ...]]:
     """Return topic → trigger phrases, longest phrase first."""
     topics: dict[str, list[str]] = {}

@@ -144,6 +144,60 @@ def test_figures_page_reflows_on_a_phone_and_pairs_targets_with_actuals(browser,
         context.close()
 
 
+def test_places_view_counts_filters_and_compares(page, server_url):
+    import json
+    import urllib.parse
+    import urllib.request
+
+    query = "工资集体协商"
+    with urllib.request.urlopen(f"{server_url}/api/places?q={urllib.parse.quote(query)}") as response:
+        api = json.load(response)
+    page.goto(server_url + "/?q=" + urllib.parse.quote(query))
+    page.click("nav.tabs a:has-text('按地区')")
+    page.wait_for_selector("ol.places")
+    assert page.locator(".total-places").inner_text() == str(api["total_places"])
+    assert page.locator("li.place").count() == min(60, api["total_places"])
+    assert page.locator(".tilemap rect").count() == 34
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "places.png"), full_page=True)
+    # Two places ticked → side by side.
+    boxes = page.locator("li.place input[type=checkbox]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("form.places-form button[type=submit]")
+    page.wait_for_selector(".compare-column")
+    columns = page.locator(".compare-column")
+    assert columns.count() == 2
+    first, second = columns.nth(0).bounding_box(), columns.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 2
+    page.screenshot(path=str(SCREENSHOTS / "compare.png"), full_page=True)
+    # A click on a place filters the results to it.
+    page.go_back()
+    page.wait_for_selector("ol.places")
+    name = page.locator("li.place h3 label").first.inner_text().strip()
+    page.locator("li.place a.filter").first.click()
+    page.wait_for_selector(".results-area")
+    assert "city=" in page.url or "province=" in page.url
+    assert name in page.locator(".results-area").inner_text()
+
+
+def test_places_and_compare_have_no_sideways_scroll_on_a_phone(browser, server_url):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(server_url + "/places?q=工资集体协商")
+        page.wait_for_selector("ol.places")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        keys = page.locator("li.place input[type=checkbox]").evaluate_all("boxes => boxes.map(box => box.value)")
+        query = "&".join(f"place={key}" for key in keys[:2])
+        page.goto(server_url + "/compare?q=工资集体协商&" + query)
+        page.wait_for_selector(".compare-column")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(SCREENSHOTS / "compare-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
 def test_markup_inside_a_document_is_shown_as_text_never_run(page, server_url):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
