@@ -48,7 +48,9 @@ def evaluate(handle, questions: list[dict], *, summary: bool) -> str:
         places = search_places(handle, question["q"], filters=filters)
         times.append((time.perf_counter() - started) * 1000)
         _, found, _ = matching_passages(handle, question["q"], normalise_filters(filters))
-        consistent += places.total == search_passages(handle, question["q"], filters=filters).total == found.numbers.size
+        consistent += (
+            places.total == search_passages(handle, question["q"], filters=filters).total == found.numbers.size
+        )
         # The places that could answer: those holding a judged passage anywhere among the search's passages.
         could = {
             (int(columns["province"][number]), int(columns["city"][number]))

@@ -11,7 +11,7 @@ Steps (all on this machine, loopback only):
 3. incremental builds: nothing changed; one document changed;
 4. serve both (waitress for ours, Flask's development server for the naive one) and time ``/api/search``
    for a fixed list of 50+ queries (ours with facets and highlighting), sequentially and with 8 concurrent
-   clients; plus our HTML search page and ``/api/figures``; web worker RSS and open time. Each of our
+   clients; plus our HTML search page, ``/api/figures`` and ``/api/places`` (its p95 against ``/api/search``'s); web worker RSS and open time. Each of our
    phases starts a fresh server; sequential phases report each query's first request ("first", scored
    from the index) apart from repeats ("repeat", which our match cache answers); the concurrent phase
    runs with the match cache off, so every request is scored;
@@ -365,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             ("api_concurrent_8", ["--cache-items", "0"], lambda: concurrent(api, 8, 1)),
             ("html_sequential", [], lambda: sequential(query_urls(base, "/", filters=True), 1)),
             ("figures_sequential", [], lambda: sequential(query_urls(base, "/api/figures", filters=False), 1)),
+            ("places_sequential", [], lambda: sequential(query_urls(base, "/api/places", filters=True), 1)),
         ]
         for name, options, measure in phases:
             server = Server(serve + options, base, log=scratch / "server.log")
@@ -375,6 +376,11 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 server.stop()
             print(f"serve (ours) {name}: {report['serve'][name]}", flush=True)
+        search_p95, places_p95 = (
+            report["serve"][name]["first"]["p95"] for name in ("api_sequential", "places_sequential")
+        )
+        report["places_vs_search_p95_first"] = round(places_p95 / search_p95, 2)
+        print(f"/api/places p95 / /api/search p95 (first requests): {report['places_vs_search_p95_first']}", flush=True)
 
         if not args.skip_naive and (scratch / "naive-index").exists():
             naive_url = f"http://127.0.0.1:{args.port + 1}"

@@ -103,6 +103,10 @@ def test_api_places_shape_and_errors(client):
     assert client.get("/api/places", query_string={"q": QUERY, "sort": "x"}).status_code == 400
     assert client.get("/api/places", query_string={"q": QUERY, "year": "20x"}).status_code == 400
     assert client.get("/api/places", query_string={"q": ""}).get_json()["total_places"] == 0
+    # Past ``limit`` places keep their counts (they still add up) but carry no best passage.
+    limited = client.get("/api/places", query_string={"q": QUERY, "limit": 1}).get_json()
+    assert limited["places"][0]["best"] and all(place["best"] is None for place in limited["places"][1:])
+    assert sum(place["passages"] for place in limited["places"]) == data["total"]
     hostile = client.get("/api/places", query_string={"q": "<script>alert(1)</script>" + QUERY}).get_json()
     assert all("<script>" not in place["best"]["snippet"] for place in hostile["places"])
 

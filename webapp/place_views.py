@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import jsonify, render_template, request
 
-from indexer.query.by_place import SORTS, Place, PlacesResult, search_places
+from indexer.query.by_place import BEST_PASSAGES, SORTS, Place, PlacesResult, search_places
 from indexer.query.facets import NATIONAL
 from indexer.query.figure_search import search_figures
 from indexer.query.filters import PASSAGE_FILTERS
@@ -16,12 +16,13 @@ from indexer.query.passages import search_passages
 from indexer.text import lexicon
 from webapp import export, urls
 from webapp.handles import handle
-from webapp.params import search_params
+from webapp.params import integer, search_params
 
 TILE = 40  # px of a tile map square
 HEAT_PLACES = 12
 HEAT_YEARS = 20
 PLACES_SHOWN = 60
+MAX_BEST_PASSAGES = 1000
 COMPARE_MIN, COMPARE_MAX = 2, 4
 COMPARE_PASSAGES = 3
 COMPARE_FIGURES = 5
@@ -35,7 +36,8 @@ def place_params(args) -> dict:
         raise QueryError(
             "排序方式应为 relevance、first_year 或 documents / sort must be relevance, first_year or documents"
         )
-    return {"query": params["query"], "filters": params["filters"], "sort": sort}
+    limit = integer(args, "limit", default=BEST_PASSAGES, low=1, high=MAX_BEST_PASSAGES)
+    return {"query": params["query"], "filters": params["filters"], "sort": sort, "limit": limit}
 
 
 class _Args:
@@ -55,7 +57,10 @@ class _Args:
 def api_places():
     """Return the places whose documents speak of a query as JSON."""
     params = place_params(request.args)
-    return jsonify(search_places(handle(), params["query"], filters=params["filters"], sort=params["sort"]).as_dict())
+    found = search_places(
+        handle(), params["query"], filters=params["filters"], sort=params["sort"], limit=params["limit"]
+    )
+    return jsonify(found.as_dict())
 
 
 @dataclass(frozen=True)
@@ -140,7 +145,9 @@ def places_page():
     result = None
     context: dict = {"params": params, "result": None, "pairs": pairs}
     if params["query"].strip() or params["filters"]:
-        result = search_places(handle(), params["query"], filters=params["filters"], sort=params["sort"])
+        result = search_places(
+            handle(), params["query"], filters=params["filters"], sort=params["sort"], limit=PLACES_SHOWN
+        )
         years, rows = heat_table(result)
         context.update(
             result=result,

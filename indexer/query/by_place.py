@@ -16,7 +16,7 @@ Sorts: ``relevance`` (the best passage's rank), ``first_year`` (earliest first; 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from indexer.query.parse import QueryError
 from indexer.query.passages import matching_passages
 
 SORTS = ("relevance", "first_year", "documents")
+BEST_PASSAGES = 100  # places that carry their best passage (the rest: counts and years only)
 FIRST_MENTIONS = 10
 
 
@@ -41,7 +42,8 @@ class Place:
     documents: int
     passages: int
     years: tuple[tuple[int | None, int], ...]  # (year, passages), earliest first; None: no year
-    best: dict
+    best: dict | None  # its best-ranked passage (None past the ``limit`` of places that carry one)
+    best_number: int = -1  # that passage's number in the index
 
     @property
     def name(self) -> str:
@@ -93,9 +95,15 @@ class PlacesResult:
 
 
 def search_places(
-    handle: IndexHandle, query: str, *, filters: dict | None = None, sort: str = "relevance"
+    handle: IndexHandle,
+    query: str,
+    *,
+    filters: dict | None = None,
+    sort: str = "relevance",
+    limit: int = BEST_PASSAGES,
 ) -> PlacesResult:
-    """Return the places whose documents speak of a query (the passages of ``search_passages``), sorted."""
+    """Return the places whose documents speak of a query (the passages of ``search_passages``), sorted; the
+    first ``limit`` places carry their best passage (snippet and text), the others ``best`` None."""
     if sort not in SORTS:
         raise QueryError(
             "排序方式应为 relevance、first_year 或 documents / sort must be relevance, first_year or documents"
@@ -105,50 +113,61 @@ def search_places(
     numbers = found.numbers
     if not numbers.size:
         return PlacesResult(query, 0, (), (), clean)
+    places = _sorted(_places(handle, numbers), sort)
+    needles = [needle for concept in understood.concepts if not concept.optional for needle in concept.needles()]
+    searcher = handle.searcher()
+    shown = tuple(
+        replace(place, best=_passage(searcher.stored_fields(place.best_number), needles)) if rank < limit else place
+        for rank, place in enumerate(places)
+    )
+    return PlacesResult(query, int(numbers.size), shown, _first_mentions(handle, found, needles), clean)
+
+
+def _places(handle: IndexHandle, numbers: np.ndarray) -> list[Place]:
+    """Return the places of the passages (best first), in the order of their best passage."""
     columns, values = handle.place_columns, handle.facet_postings.values
     province_names, city_names, year_names = (values.get(name, []) for name in ("province", "city", "year"))
     provinces, cities, years = (columns[name][numbers] for name in ("province", "city", "year"))
     # A place: its city if it has one, else its province, else 全国.
     keys = np.where(cities >= 0, cities + 1 + len(province_names), provinces + 1)
     _, first_index, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    documents = handle.facet_postings.document_of[numbers]
-    needles = [needle for concept in understood.concepts if not concept.optional for needle in concept.needles()]
-    searcher = handle.searcher()
-    places = []
-    for place_number in np.argsort(first_index, kind="stable"):
-        members = inverse == place_number
-        best_index = int(first_index[place_number])
-        province, city = provinces[best_index], cities[best_index]
-        year_values = years[members]
-        counted = np.bincount(year_values + 1, minlength=len(year_names) + 1)
-        by_year = sorted(
-            (
-                ((int(year_names[value - 1]) if value else None), int(counted[value]))
-                for value in np.flatnonzero(counted)
-            ),
-            key=lambda item: (item[0] is None, item[0] or 0),
-        )
-        stored = searcher.stored_fields(int(numbers[best_index]))
-        places.append(
+    count = first_index.size
+    passages = np.bincount(inverse, minlength=count)
+    documents_of = handle.facet_postings.document_of[numbers].astype(np.int64)
+    pairs = np.unique(inverse.astype(np.int64) * (int(documents_of.max()) + 1) + documents_of)
+    documents = np.bincount(pairs // (int(documents_of.max()) + 1), minlength=count)
+    year_pairs, year_counts = np.unique(
+        inverse.astype(np.int64) * (len(year_names) + 1) + years + 1, return_counts=True
+    )
+    by_place: list[list[tuple[int | None, int]]] = [[] for _ in range(count)]
+    for pair, counted in zip(year_pairs.tolist(), year_counts.tolist(), strict=True):
+        place, value = divmod(pair, len(year_names) + 1)
+        by_place[place].append((int(year_names[value - 1]) if value else None, counted))
+    found = []
+    for place in np.argsort(first_index, kind="stable").tolist():
+        best = int(first_index[place])
+        province, city = int(provinces[best]), int(cities[best])
+        found.append(
             Place(
                 province=province_names[province] if province >= 0 else "",
                 city=city_names[city] if city >= 0 else "",
                 level="city" if city >= 0 else "province" if province >= 0 else "national",
-                documents=int(np.unique(documents[members]).size),
-                passages=int(members.sum()),
-                years=tuple(by_year),
-                best=_passage(stored, needles),
+                documents=int(documents[place]),
+                passages=int(passages[place]),
+                years=tuple(sorted(by_place[place], key=lambda item: (item[0] is None, item[0] or 0))),
+                best=None,
+                best_number=int(numbers[best]),
             )
         )
-    return PlacesResult(query, int(numbers.size), _sorted(places, sort), _first_mentions(handle, found, needles), clean)
+    return found
 
 
-def _sorted(places: list[Place], sort: str) -> tuple[Place, ...]:
+def _sorted(places: list[Place], sort: str) -> list[Place]:
     if sort == "first_year":
-        return tuple(sorted(places, key=lambda place: (place.first_year is None, place.first_year or 0)))
+        return sorted(places, key=lambda place: (place.first_year is None, place.first_year or 0))
     if sort == "documents":
-        return tuple(sorted(places, key=lambda place: -place.documents))
-    return tuple(places)
+        return sorted(places, key=lambda place: -place.documents)
+    return places
 
 
 def _passage(stored: dict, needles: list[str]) -> dict:
