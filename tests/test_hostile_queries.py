@@ -85,7 +85,9 @@ PARAMS = st.fixed_dictionaries(
         "without": st.lists(st.text(max_size=8), max_size=25),
     },
 )
-PATHS = st.sampled_from(["/api/search", "/", "/export.csv"])
+PATHS = st.sampled_from(
+    ["/api/search", "/", "/export.csv", "/api/places", "/places", "/api/figures", "/api/figures/pairs", "/compare"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +118,8 @@ def _check_request(client, path: str, params: dict) -> None:
     if path == "/api/search":
         body = response.get_json()
         assert ("error" in body) == (response.status_code == 400)
+    if path.startswith("/api/"):  # JSON answers never carry markup characters as such (\u003c, \u003e, \u0026)
+        assert not {b"<", b">", b"&"} & {bytes([byte]) for byte in response.data}, (path, params)
 
 
 @settings(max_examples=FAST, deadline=None)

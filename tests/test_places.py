@@ -107,8 +107,10 @@ def test_api_places_shape_and_errors(client):
     limited = client.get("/api/places", query_string={"q": QUERY, "limit": 1}).get_json()
     assert limited["places"][0]["best"] and all(place["best"] is None for place in limited["places"][1:])
     assert sum(place["passages"] for place in limited["places"]) == data["total"]
-    hostile = client.get("/api/places", query_string={"q": "<script>alert(1)</script>" + QUERY}).get_json()
-    assert all("<script>" not in place["best"]["snippet"] for place in hostile["places"])
+    hostile = client.get("/api/places", query_string={"q": "<script>alert(1)</script>" + QUERY})
+    assert b"<script>" not in hostile.data and b"\\u003cscript\\u003e" in hostile.data  # the echo is escaped
+    assert hostile.get_json()["query"].startswith("<script>")  # and reads back as typed
+    assert all("<script>" not in place["best"]["snippet"] for place in hostile.get_json()["places"])
 
 
 def test_places_page_counts_match_the_api_and_link_to_the_place(client):

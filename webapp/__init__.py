@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from indexer.query.cache import MATCH_CACHE_ITEMS
 
 
+class SafeJSONProvider(DefaultJSONProvider):
+    """JSON with ``<``, ``>`` and ``&`` escaped (\\u003c …): a hostile query echoed in an answer is never markup,
+    even where a browser sniffs the answer as HTML. These characters only occur inside JSON strings."""
+
+    ensure_ascii = False
+
+    def dumps(self, obj, **kwargs) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+class _App(Flask):
+    json_provider_class = SafeJSONProvider
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app; ``INDEX_DIR`` names the index directory, ``MATCH_CACHE_ITEMS`` bounds the match cache."""
-    app = Flask(__name__)
+    app = _App(__name__)
     app.config.from_mapping(
         INDEX_DIR="index",
         MATCH_CACHE_ITEMS=MATCH_CACHE_ITEMS,
@@ -18,7 +34,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    app.json.ensure_ascii = False
     from webapp import errors, figure_views, handles, place_views, views
 
     handles.init_app(app)
