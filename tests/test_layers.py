@@ -14,13 +14,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("indexer", "webapp")
 # What each layer may import from the project (text ← ingest, text ← store ← query ← webapp; store's build
-# reads documents through ingest). The CLI (indexer/__main__.py) sits on top of all of them.
+# reads documents through ingest; manage changes the documents folder and builds, and the web server loads it
+# only when writes are on). The CLI (indexer/__main__.py) sits on top of all of them.
 ALLOWED = {
     "indexer.text": {"indexer.text"},
     "indexer.ingest": {"indexer.text", "indexer.ingest"},
     "indexer.store": {"indexer.text", "indexer.ingest", "indexer.store"},
     "indexer.query": {"indexer.text", "indexer.store", "indexer.query"},
-    "webapp": {"indexer.text", "indexer.store", "indexer.query", "webapp"},
+    "indexer.manage": {"indexer.text", "indexer.ingest", "indexer.store", "indexer.manage"},
+    "webapp": {"indexer.text", "indexer.store", "indexer.query", "indexer.manage", "webapp"},
 }
 # The build: the part of store that reads documents. Neither the query side nor the web server imports it.
 BUILD_MODULES = {"indexer.store.build", "indexer.store.indexing", "indexer.store.rows", "indexer.store.commit"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
@@ -34,11 +36,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    from webapp import errors, figure_views, handles, place_views, views
+    from webapp import errors, figure_views, handles, place_views, staff, views
 
     handles.init_app(app)
     errors.init_app(app)
     views.init_app(app)
     figure_views.init_app(app)
     place_views.init_app(app)
+    documents, token_file = app.config.get("DOCUMENTS_DIR"), app.config.get("ADMIN_TOKEN_FILE")
+    staff.init_app(
+        app,
+        documents=Path(documents) if documents else None,
+        token_file=Path(token_file) if token_file else None,
+        max_upload_mb=int(app.config.get("MAX_UPLOAD_MB") or 50),
+    )
     return app

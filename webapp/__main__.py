@@ -12,6 +12,7 @@ from pathlib import Path
 import waitress
 
 from indexer.query.cache import MATCH_CACHE_ITEMS
+from indexer.query.index import IndexMissing
 from indexer.text.analysis import segmenter
 from webapp import create_app
 
@@ -39,16 +40,32 @@ def main(argv: list[str] | None = None) -> int:
         default=MATCH_CACHE_ITEMS,
         help="scored passages kept for repeated queries, 12 bytes each (0: no cache)",
     )
+    parser.add_argument("--documents", type=Path, help="the documents folder staff add to (with --admin-token-file)")
+    parser.add_argument("--admin-token-file", type=Path, help="a file holding the admin token: turns writes on")
+    parser.add_argument("--max-upload-mb", type=int, default=50, help="largest upload accepted, in MB")
     args = parser.parse_args(argv)
+    if bool(args.documents) != bool(args.admin_token_file):
+        parser.error("--documents and --admin-token-file go together / 两个参数需同时给出")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if not args.index.exists():
+    if not args.index.exists() and not args.documents:
         print(f"error: no index at {args.index}; run: python -m indexer build --index {args.index}", file=sys.stderr)
         return 2
-    app = create_app({"INDEX_DIR": str(args.index), "MATCH_CACHE_ITEMS": args.cache_items})
+    app = create_app(
+        {
+            "INDEX_DIR": str(args.index),
+            "MATCH_CACHE_ITEMS": args.cache_items,
+            "DOCUMENTS_DIR": str(args.documents) if args.documents else None,
+            "ADMIN_TOKEN_FILE": str(args.admin_token_file) if args.admin_token_file else None,
+            "MAX_UPLOAD_MB": max(1, args.max_upload_mb),
+        }
+    )
     started = time.perf_counter()
     # Open the index and load what every search shares (facets, postings arrays, figures) before the
     # first request, and jieba's dictionaries once, not on a user's request.
-    app.extensions["index"].handle().warm()
+    try:
+        app.extensions["index"].handle().warm()
+    except IndexMissing:
+        logging.getLogger("webapp").info("no index yet: the first build job makes it")
     segmenter()
     logging.getLogger("webapp").info("index loaded in %.1f s", time.perf_counter() - started)
     logging.getLogger("webapp").info("serving %s on http://%s:%d", args.index, args.host, args.port)

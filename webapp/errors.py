@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.query.parse import QueryError
@@ -48,7 +48,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.response is not None:  # abort(response): the response made for it
+            return error.response
         status = error.code or 500
+        if status == 413 and "staff" in current_app.extensions:  # uploads on: say the limit
+            limit = current_app.config["MAX_UPLOAD_MB"]
+            return _respond(413, f"文件过大：每次上传最多 {limit:g} MB / too large: at most {limit:g} MB per upload")
         return _respond(status, _MESSAGES.get(status, error.name))
 
     @app.errorhandler(Exception)

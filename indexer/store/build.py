@@ -27,7 +27,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.ingest import duplicates
+from indexer.ingest import corrections, duplicates
 from indexer.ingest.files import file_hash, scan
 from indexer.ingest.read import source_name
 from indexer.store import postarrays
@@ -126,7 +126,13 @@ class _Plan:
 
 def _plan(documents_dir: Path, index_dir: Path, *, force: bool) -> _Plan:
     files, skipped_now = scan(documents_dir)
-    hashes = {source_name(path, documents_dir): file_hash(path) for path in files}
+    fixes = corrections.read_corrections(documents_dir)
+    # A file's corrections count in its hash: when they change, the file is read again.
+    hashes = {
+        source: file_hash(path) + corrections.digest(fixes, source)
+        for path in files
+        for source in (source_name(path, documents_dir),)
+    }
     previous = current_generation(index_dir)
     old_manifest = read_manifest(previous) if previous else {}
     reusable = (

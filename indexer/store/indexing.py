@@ -21,7 +21,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from indexer.ingest import duplicates
+from indexer.ingest import corrections, duplicates
 from indexer.ingest.documents import Document, load_documents
 from indexer.ingest.read import ReadError, source_name
 from indexer.store.generations import DOCS_DIR, write_text
@@ -70,10 +70,14 @@ def index_files(paths: list[Path], documents_dir: Path, generation: Path, hashes
     files: dict = {}
     skipped: list[tuple[str, str]] = []
     read = 0
+    fixes = corrections.read_corrections(documents_dir)
     for path in paths:
         source = source_name(path, documents_dir)
         try:
-            documents = load_documents(path, documents_dir)
+            documents = [
+                corrections.apply(document, fixes.get(document.doc_id))
+                for document in load_documents(path, documents_dir)
+            ]
         except ReadError as error:
             documents, reason = [], str(error)
         else:
