@@ -7,11 +7,16 @@ INDEX ?= index
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-slow lint index venv clean quality browser-deps audit
+.PHONY: run test test-slow lint index venv venv-run clean quality browser-deps audit
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+# Serving needs requirements.txt only; the test tools (pytest, Playwright, hypothesis, ruff) come with `make test`.
+$(VENV)/.installed-run: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-run requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -27,19 +32,25 @@ $(JIEBADAG): indexer/text/_jiebadag.c
 
 venv: $(VENV)/.installed $(JIEBADAG)
 
+venv-run: $(VENV)/.installed-run $(JIEBADAG)
+
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q chromium chromium-driver fonts-noto-cjk; }
 
 # Builds only when documents changed (the build itself compares content hashes).
-index: venv
+index: venv-run
 	$(PY) -m indexer build --documents $(DOCUMENTS) --index $(INDEX)
 
+# Serves documents/ with staff writes on: the admin token is made on first run (random, mode 0600, git-ignored).
+ADMIN_TOKEN ?= .admin-token
 run: index
-	$(PY) -m webapp --index $(INDEX) --host $(HOST) --port $(PORT)
+	@test -s $(ADMIN_TOKEN) || (umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(32))' > $(ADMIN_TOKEN))
+	@echo "admin token: $(ADMIN_TOKEN) (keep it secret) · admin page: http://$(HOST):$(PORT)/admin"
+	$(PY) -m webapp --index $(INDEX) --documents $(DOCUMENTS) --admin-token-file $(ADMIN_TOKEN) --host $(HOST) --port $(PORT)
 
-test: index browser-deps
+test: venv index browser-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -183,3 +184,27 @@ def test_without_a_token_file_the_server_is_read_only(designed_index):
     client = create_app({"TESTING": True, "INDEX_DIR": str(designed_index)}).test_client()
     assert client.post("/api/documents", data={}).status_code in (404, 405)
     assert client.delete("/api/documents/x").status_code in (404, 405)
+
+
+def test_the_admin_page_needs_a_login_and_every_form_its_csrf_token(staff):
+    client, documents, _ = staff
+    assert client.get("/admin").status_code == 302  # to the login page
+    login = client.get("/admin/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login)[1]
+    assert client.post("/admin/login", data={"token": TOKEN}).status_code == 401  # no CSRF token: refused
+    assert client.post("/admin/login", data={"token": "wrong", "csrf": csrf}).status_code == 401
+    assert client.post("/admin/login", data={"token": TOKEN, "csrf": csrf}).status_code == 302
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Strict"
+    page = client.get("/admin").get_data(as_text=True)
+    assert "文档管理" in page and "linyi.txt" in page
+    session_csrf = re.search(r'data-csrf="([^"]+)"', page)[1]
+    doc_id = re.search(r'data-doc="([^"]+)"', page)[1]
+    # A change from the session without its CSRF token is refused and changes nothing.
+    refused = client.patch(f"/api/documents/{doc_id}", json={"year": 2015})
+    assert refused.status_code == 403 and not (documents / ".corrections.json").exists()
+    accepted = client.patch(f"/api/documents/{doc_id}", json={"year": 2015}, headers={"X-CSRF-Token": session_csrf})
+    assert accepted.status_code == 202
+    assert client.get(f"/api/jobs/{accepted.get_json()['job']}").status_code == 200  # reading needs no CSRF token
+    lines = [json.loads(line) for line in (documents / ".audit.log").read_text(encoding="utf-8").splitlines()]
+    assert [line["who"] for line in lines[-2:]] == ["session", "session"]  # login, correct
