@@ -2,25 +2,29 @@
 
 A ``Job`` is what a write asked for (an upload, a correction, a deletion, a restore, the catch-up at start);
 ``JobQueue`` runs them one after the other in one worker thread, each as an incremental build of the documents
-folder (``indexer.store.build``): searches keep reading the previous generation until the build switches
-``current`` at its end. Nothing needs saving for a crash: what was written into the documents folder is on disk
+folder in its own process (``python -m indexer build``: the server's interpreter stays with the searches, which
+keep reading the previous generation until the build switches
+``current`` at its end). Nothing needs saving for a crash: what was written into the documents folder is on disk
 (``ingest.uploads.write_atomic``), and the catch-up job queued when the server starts indexes whatever the
 index does not have yet. Job ids are random; finished jobs are kept for an hour (at most ``KEEP_JOBS``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
+import re
 import secrets
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.store.build import build
-
 KEEP_JOBS = 500
+_PROGRESS = re.compile(r"indexing (\d+)/(\d+) files")
 _log = logging.getLogger("webapp.jobs")
 
 
@@ -103,10 +107,7 @@ class JobQueue:
             job = self._queue.get()
             job.state = "running"
             try:
-                summary = build(self.documents_dir, self.index_dir, progress=_progress_of(job), workers=1)
-                job.summary = {**job.summary, **_summary(summary)}
-                job.done = job.total = max(job.total, summary.files_read)
-                job.state = "done"
+                self._build(job)
             except Exception as error:  # noqa: BLE001 - a failed build is reported on its job, never raised
                 _log.exception("build job %s (%s) failed", job.id, job.action)
                 job.summary = {**job.summary, "error": f"{type(error).__name__}: {error}"[:500]}
@@ -114,24 +115,41 @@ class JobQueue:
             finally:
                 self._queue.task_done()
 
+    def _build(self, job: Job) -> None:
+        """Run ``python -m indexer build`` in its own process (searches keep this one's interpreter to
+        themselves), reading its progress lines and its JSON summary."""
+        command = [sys.executable, "-m", "indexer", "build", "--documents", str(self.documents_dir),
+                   "--index", str(self.index_dir), "--json"]  # fmt: skip
+        errors = []
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        ) as process:
+            for line in process.stderr:
+                found = _PROGRESS.search(line)
+                if found:
+                    job.done, job.total = int(found[1]), int(found[2])
+                else:
+                    errors.append(line.rstrip())
+            output = process.stdout.read()
+        try:
+            summary = json.loads(output)
+        except json.JSONDecodeError:
+            raise RuntimeError("; ".join(errors[-3:]) or f"build exited with {process.returncode}") from None
+        job.summary = {**job.summary, **_summary(summary)}
+        if process.returncode and errors:
+            job.summary["warning"] = "; ".join(errors[-3:])[:500]
+        job.done = job.total = max(job.total, job.summary["read"])
+        job.state = "done"
 
-def _progress_of(job: Job):
-    """Return the build's progress callback that updates a job."""
 
-    def progress(done: int, total: int, *_rest) -> None:
-        job.done, job.total = done, total
-
-    return progress
-
-
-def _summary(summary) -> dict:
-    """Return the parts of a build summary a job reports."""
+def _summary(summary: dict) -> dict:
+    """Return the parts of a build's JSON summary a job reports."""
     return {
-        "read": summary.files_read,
-        "unchanged": summary.files_unchanged,
-        "removed": summary.files_removed,
-        "skipped": [{"file": name, "reason": reason} for name, reason in summary.skipped],
-        "documents": summary.documents,
-        "passages": summary.passages,
-        "seconds": round(summary.seconds, 2),
+        "read": summary.get("files_read", 0),
+        "unchanged": summary.get("files_unchanged", 0),
+        "removed": summary.get("files_removed", 0),
+        "skipped": [{"file": item["source"], "reason": item["reason"]} for item in summary.get("skipped", [])],
+        "documents": summary.get("documents", 0),
+        "passages": summary.get("passages", 0),
+        "seconds": round(summary.get("seconds", 0.0), 2),
     }
