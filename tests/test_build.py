@@ -177,3 +177,24 @@ def test_a_handle_keeps_its_generation_while_a_new_one_is_swapped_in(designed_do
         assert index.handle().generation != handle.generation
     finally:
         index.close()
+
+
+def test_a_second_build_waits_for_the_first(tmp_path):
+    import fcntl
+    import threading
+
+    from indexer.store.build import BUILD_LOCK
+
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "a.txt").write_text("标题\n全市工会推进工资集体协商。\n", encoding="utf-8")
+    index = tmp_path / "index"
+    index.mkdir()
+    finished = threading.Event()
+    with open(index / BUILD_LOCK, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another build holds the index
+        worker = threading.Thread(target=lambda: (build(documents, index), finished.set()))
+        worker.start()
+        assert not finished.wait(0.5)  # it waits
+    worker.join(timeout=60)
+    assert finished.is_set() and build(documents, index).up_to_date

@@ -17,6 +17,7 @@ Unreadable files are skipped with their reason; the build goes on.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import logging
 import shutil
@@ -61,6 +62,7 @@ _WORKERS = 2
 _PARALLEL_MIN_BYTES = 2 << 20
 
 Progress = Callable[[int, int, str], None]
+BUILD_LOCK = ".build.lock"
 
 
 def _no_progress(done: int, total: int, name: str) -> None:
@@ -266,7 +268,18 @@ def build(
     """Build or update the index of documents_dir in index_dir; return what was done.
 
     ``workers``: processes that read and index (default: two when there is enough to read, else one).
+    One build at a time per index: a second waits for the first (a lock the system drops when a build's process
+    dies, so a killed build never blocks the next).
     """
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(index_dir) / BUILD_LOCK, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build(Path(documents_dir), Path(index_dir), force=force, progress=progress, workers=workers)
+
+
+def _build(
+    documents_dir: Path, index_dir: Path, *, force: bool, progress: Progress, workers: int | None
+) -> BuildSummary:
     started = time.perf_counter()
     documents_dir, index_dir = Path(documents_dir), Path(index_dir)
     if not documents_dir.is_dir():
