@@ -198,6 +198,7 @@ def test_the_admin_page_needs_a_login_and_every_form_its_csrf_token(staff):
     assert cookie.http_only and cookie.same_site == "Strict"
     page = client.get("/admin").get_data(as_text=True)
     assert "文档管理" in page and "linyi.txt" in page
+    assert re.search(r"linyi\.txt</a></td>\s*<td>1</td>\s*<td>1</td>", page)  # its passages and figures (70.13%)
     session_csrf = re.search(r'data-csrf="([^"]+)"', page)[1]
     doc_id = re.search(r'data-doc="([^"]+)"', page)[1]
     # A change from the session without its CSRF token is refused and changes nothing.

@@ -10,6 +10,7 @@ import secrets
 
 from flask import redirect, render_template, request, session, url_for
 
+from indexer.store.generations import read_manifest
 from webapp import staff
 from webapp.handles import handle
 from webapp.params import integer
@@ -66,12 +67,14 @@ def admin_page():
     records = [
         index.document(doc_id) for doc_id in doc_ids[(page - 1) * DOCUMENTS_PER_PAGE : page * DOCUMENTS_PER_PAGE]
     ]
+    files = read_manifest(index.generation).get("files", {})
     jobs = staff.state()["jobs"].jobs()[:20]
     library = staff.state()["library"]
     return render_template(
         "admin.html",
         csrf=_csrf(),
         records=[record for record in records if record],
+        figures={source: entry.get("figures", 0) for source, entry in files.items()},
         total=len(doc_ids),
         page=page,
         pages=-(-len(doc_ids) // DOCUMENTS_PER_PAGE),
