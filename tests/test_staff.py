@@ -54,6 +54,17 @@ def _docx_bytes(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def _encrypted_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def _files(folder: Path) -> set[str]:
     return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
 
@@ -100,7 +111,7 @@ def test_bad_files_are_refused_with_the_reason_and_names_made_safe(staff):
     files = [
         (io.BytesIO(b"\x00\x01\x02binary" * 100), "notes.txt"),  # a binary named .txt
         (io.BytesIO(bomb.getvalue()), "bomb.docx"),  # unpacks 5 MB from a few KB
-        (io.BytesIO(b"%PDF-1.7\n1 0 obj << /Encrypt 2 0 R >>\n%%EOF"), "secret.pdf"),
+        (io.BytesIO(_encrypted_pdf()), "secret.pdf"),
         (io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64), "old.doc"),
         (io.BytesIO("标题一\n正文一".encode()), "../../escape.txt"),
         (io.BytesIO("标题二\n正文二".encode()), "nul\x00name.txt"),
@@ -209,3 +220,36 @@ def test_the_admin_page_needs_a_login_and_every_form_its_csrf_token(staff):
     assert client.get(f"/api/jobs/{accepted.get_json()['job']}").status_code == 200  # reading needs no CSRF token
     lines = [json.loads(line) for line in (documents / ".audit.log").read_text(encoding="utf-8").splitlines()]
     assert [line["who"] for line in lines[-2:]] == ["session", "session"]  # login, correct
+
+
+def test_hostile_bodies_and_names_get_a_4xx_and_nothing_moves_outside(staff):
+    client, documents, app = staff
+    doc_id = client.get("/api/search", query_string={"q": "建会率"}).get_json()["results"][0]["doc_id"]
+    assert client.delete(f"/api/documents/{doc_id}", headers=AUTH).status_code == 202
+    _wait(app)
+    outside = documents.parent / ".trash"
+    for body in ({"file": "../.trash/linyi.txt"}, {"file": "/etc/passwd"}, {"file": "a" * 300}, [1], "x", 5):
+        response = client.post("/api/trash/restore", json=body, headers=AUTH)
+        assert response.status_code == 400, body
+    assert not outside.exists() and (documents / ".trash" / "linyi.txt").is_file()
+    deep = client.patch(f"/api/documents/{doc_id}", data="[" * 50_000, content_type="application/json", headers=AUTH)
+    assert deep.status_code in (400, 404)
+    assert (
+        client.post("/api/trash/restore", data="[" * 50_000, content_type="application/json", headers=AUTH).status_code
+        == 400
+    )
+    files = [
+        (io.BytesIO(b"<html>" + bytes(range(256)) * 10), "a.html"),  # markup around binary bytes
+        (io.BytesIO(b"PK\x03\x04" + b"\x00" * 100), "broken.docx"),  # not a readable zip
+        (io.BytesIO(b"%PDF-1.4\n" + b" " * 10_000), "broken.pdf"),  # no PDF inside
+    ]
+    body = client.post("/api/documents", data={"file": files}, headers=AUTH).get_json()
+    assert body["accepted"] == [] and len(body["rejected"]) == 3
+    with (documents / ".audit.log").open("a", encoding="utf-8") as log:
+        log.write('{"cut by a crash')
+    login = client.get("/admin/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login)[1]
+    client.post("/admin/login", data={"token": TOKEN, "csrf": csrf})
+    assert client.get("/admin").status_code == 200  # a broken audit line does not break the page
+    big_form = client.post("/admin/login", data=b"x" * (70 * 1024), content_type="application/x-www-form-urlencoded")
+    assert big_form.status_code == 413  # outside uploads, request bodies keep their 64 KB

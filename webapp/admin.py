@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 
 from indexer.store.generations import read_manifest
 from webapp import staff
@@ -83,7 +83,7 @@ def admin_page():
         audit=library.audit_lines(50),
         actions=ACTIONS,
         states=STATES,
-        max_upload_mb=request.max_content_length // (1024 * 1024) if request.max_content_length else 0,
+        max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
     )
 
 

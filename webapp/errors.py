@@ -51,7 +51,7 @@ def init_app(app) -> None:
         if error.response is not None:  # abort(response): the response made for it
             return error.response
         status = error.code or 500
-        if status == 413 and "staff" in current_app.extensions:  # uploads on: say the limit
+        if status == 413 and "staff" in current_app.extensions and request.path == "/api/documents":
             limit = current_app.config["MAX_UPLOAD_MB"]
             return _respond(413, f"文件过大：每次上传最多 {limit:g} MB / too large: at most {limit:g} MB per upload")
         return _respond(status, _MESSAGES.get(status, error.name))

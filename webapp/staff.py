@@ -63,10 +63,19 @@ def audit(who: str, action: str, details: dict) -> None:
     state()["library"].audit(who, request.remote_addr or "", action, details)
 
 
+def _json_body():
+    """Return the request's JSON body (None when absent or not JSON); 400 for one nested too deep to read."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        _fail(400, "JSON 嵌套过深 / JSON nested too deep", "body")
+
+
 def upload():
     """Store the uploaded files (form parts named ``file``) and queue their build: 202 with the job."""
-    who = _who()
     staff = state()
+    request.max_content_length = staff["max_upload_bytes"]  # uploads only: the rest of the app keeps its 64 KB
+    who = _who()
     parts = request.files.getlist("file")
     if not parts:
         _fail(400, "没有收到文件（表单字段应为 file）/ no file received (form field: file)", "file")
@@ -102,7 +111,7 @@ def correct(doc_id: str):
     staff = state()
     record = _record(doc_id)
     try:
-        changes = staff["library"].correct(doc_id, record["source"], request.get_json(silent=True))
+        changes = staff["library"].correct(doc_id, record["source"], _json_body())
     except staff["errors"] as error:
         _fail(400, str(error), error.field)
     job = staff["jobs"].submit("correct", {"doc_id": doc_id})
@@ -134,8 +143,9 @@ def restore():
     """Move a file from the trash folder back (JSON ``{"file": its path in the trash}``) and queue its build."""
     who = _who()
     staff = state()
+    body = _json_body()
     try:
-        restored = staff["library"].restore((request.get_json(silent=True) or {}).get("file", ""))
+        restored = staff["library"].restore(body.get("file", "") if isinstance(body, dict) else "")
     except staff["errors"] as error:
         _fail(400, str(error), error.field)
     job = staff["jobs"].submit("restore", {"file": restored})
@@ -159,7 +169,7 @@ def init_app(app, *, documents: Path | None, token_file: Path | None, max_upload
     app.extensions["staff"] = {"token": token, "library": library, "jobs": jobs, "errors": LibraryError}
     app.secret_key = secrets.token_bytes(32)  # sessions end with the process: log in again after a restart
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Strict")
-    app.config["MAX_CONTENT_LENGTH"] = max_upload_mb * 1024 * 1024
+    app.extensions["staff"]["max_upload_bytes"] = max_upload_mb * 1024 * 1024
     app.config["MAX_UPLOAD_MB"] = max_upload_mb
     app.add_url_rule("/api/documents", view_func=upload, methods=["POST"])
     app.add_url_rule("/api/documents/<doc_id>", view_func=correct, methods=["PATCH"])

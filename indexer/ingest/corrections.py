@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 from dataclasses import replace
 from pathlib import Path
 
 from indexer.text import lexicon, places
 
 CORRECTIONS_FILE = ".corrections.json"
+_log = logging.getLogger(__name__)
 FIELDS = ("title", "year", "province", "city", "doc_type", "topics")
 EXTRA_DOC_TYPES = frozenset({"新闻", "其他"})  # the reader's types beyond data/doctypes.csv (metadata.classify)
 
@@ -35,7 +37,11 @@ def read_corrections(documents_dir: Path) -> dict[str, dict]:
     path = Path(documents_dir) / CORRECTIONS_FILE
     if not path.is_file():
         return {}
-    found = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        _log.error("%s cannot be read: the corrections in it are not applied until it is fixed", path)
+        return {}
     return found if isinstance(found, dict) else {}
 
 
@@ -62,8 +68,8 @@ def _check(field: str, value):
         if not isinstance(value, list) or not all(isinstance(topic, str) and topic in known for topic in value):
             raise CorrectionError("topics", "主题应为已知主题的列表 / topics must be a list of known topics")
         return list(dict.fromkeys(value))
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        raise CorrectionError(field, f"{field} 应为 1–200 个字符的文字 / {field} must be text of 1–200 characters")
+    if not isinstance(value, str) or not value.strip() or len(value) > 200 or not value.isprintable():
+        raise CorrectionError(field, f"{field} 应为 1–200 个可显示字符 / {field} must be 1–200 printable characters")
     value = value.strip()
     if field == "province":
         found = places.normalise_place(value)

@@ -48,25 +48,44 @@ def sniff(data: bytes) -> str:
     if not data:
         raise UploadRejected("空文件 / empty file")
     if data.startswith(b"%PDF-"):
-        if b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]:
-            raise UploadRejected("PDF 已加密，无法读取 / the PDF is encrypted")
-        return "pdf"
+        return _sniff_pdf(data)
     if data.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise UploadRejected("旧版 Word（.doc）无法读取，请另存为 .docx / a legacy .doc is not read: save it as .docx")
-    head = data[:2048].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head:
-        return "html"
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] or not _is_text(data):
         raise UploadRejected("二进制文件，不是可读的文本 / a binary file, not readable text")
+    head = data[:4096].lstrip().lower()
+    if (
+        head.startswith((b"<!doctype html", b"<html"))
+        or b"<body" in head
+        or (head.startswith(b"<?xml") and b"<html" in head)
+    ):
+        return "html"
+    return "txt"
+
+
+def _is_text(data: bytes) -> bool:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return "txt"
-    raise UploadRejected("无法识别的文件类型 / a file type we cannot read")
+        controls = sum(1 for char in text[:8192] if ord(char) < 32 and char not in "\r\n\t\f")
+        return controls <= len(text[:8192]) // 100
+    return False
+
+
+def _sniff_pdf(data: bytes) -> str:
+    from pypdf import PdfReader  # the reader's own PDF library: encrypted or broken, as it will see it
+
+    try:
+        encrypted = PdfReader(io.BytesIO(data)).is_encrypted
+    except Exception:  # noqa: BLE001 - any reason pypdf cannot open it: the build could not read it either
+        raise UploadRejected("PDF 已损坏，无法读取 / a damaged PDF") from None
+    if encrypted:
+        raise UploadRejected("PDF 已加密，无法读取 / the PDF is encrypted")
+    return "pdf"
 
 
 def _sniff_zip(data: bytes) -> str:
@@ -78,8 +97,10 @@ def _sniff_zip(data: bytes) -> str:
                 raise UploadRejected("文件已加密，无法读取 / the file is encrypted")
             unpacked = sum(member.file_size for member in members)
             packed = max(1, sum(member.compress_size for member in members))
-    except zipfile.BadZipFile:
-        raise UploadRejected("压缩包已损坏 / a damaged zip file") from None
+    except UploadRejected:
+        raise
+    except Exception:  # noqa: BLE001 - a zip the library cannot read (bad, unsupported or hostile) is refused
+        raise UploadRejected("压缩包已损坏或无法读取 / a damaged or unreadable zip file") from None
     if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
         raise UploadRejected("解压后过大（疑似压缩炸弹）/ it would unpack far too large (a zip bomb?)")
     if "word/document.xml" in names:

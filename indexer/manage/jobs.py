@@ -18,6 +18,7 @@ import re
 import secrets
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -121,16 +122,19 @@ class JobQueue:
         command = [sys.executable, "-m", "indexer", "build", "--documents", str(self.documents_dir),
                    "--index", str(self.index_dir), "--json"]  # fmt: skip
         errors = []
-        with subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
-        ) as process:
-            for line in process.stderr:
-                found = _PROGRESS.search(line)
-                if found:
-                    job.done, job.total = int(found[1]), int(found[2])
-                else:
-                    errors.append(line.rstrip())
-            output = process.stdout.read()
+        # The summary goes to a file, not a pipe: a long one must never wait on a reader busy with stderr.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as summary_file:
+            with subprocess.Popen(
+                command, stdout=summary_file, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace"
+            ) as process:
+                for line in process.stderr:
+                    found = _PROGRESS.search(line)
+                    if found:
+                        job.done, job.total = int(found[1]), int(found[2])
+                    else:
+                        errors.append(line.rstrip())
+            summary_file.seek(0)
+            output = summary_file.read()
         try:
             summary = json.loads(output)
         except json.JSONDecodeError:

@@ -82,13 +82,17 @@ class Library:
 
     def delete(self, source: str) -> str:
         """Move a document's file into the trash folder; return its path there."""
-        path = self.folder / source
-        if not _inside(path, self.folder) or not path.is_file():
-            raise LibraryError("doc_id", "文档的文件已不在文档目录中 / the document's file is no longer there")
+        gone = LibraryError("doc_id", "文档的文件已不在文档目录中 / the document's file is no longer there")
         with self._lock:
-            target = _free(self.trash / source)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
+            path = self.folder / source
+            try:
+                if not _inside(path, self.folder) or not path.is_file():
+                    raise gone
+                target = _free(self.trash / source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+            except OSError:  # gone meanwhile, or a name the system refuses
+                raise gone from None
         return target.relative_to(self.trash).as_posix()
 
     def trashed(self) -> list[str]:
@@ -99,13 +103,24 @@ class Library:
 
     def restore(self, name) -> str:
         """Move a file from the trash folder back; return where it went (a free name when its own is taken)."""
-        path = self.trash / str(name)
-        if not isinstance(name, str) or not name or not _inside(path, self.trash) or not path.is_file():
-            raise LibraryError("file", "回收站中没有这个文件 / no such file in the trash")
+        missing = LibraryError("file", "回收站中没有这个文件 / no such file in the trash")
+        if not isinstance(name, str) or not name or len(name) > 1000 or "\x00" in name:
+            raise missing
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise missing
         with self._lock:
-            target = _free(self.folder / name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
+            path = self.trash / relative
+            try:
+                if not _inside(path, self.trash) or not path.is_file():
+                    raise missing
+                target = _free(self.folder / relative)
+                if not _inside(target, self.folder) or _inside(target, self.trash):
+                    raise missing
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+            except OSError:
+                raise missing from None
         return target.relative_to(self.folder).as_posix()
 
     def audit(self, who: str, remote: str, action: str, details: dict) -> None:
@@ -127,8 +142,13 @@ class Library:
         path = self.folder / AUDIT_LOG
         if not path.is_file():
             return []
-        lines = path.read_text(encoding="utf-8").splitlines()[-limit:]
-        return [json.loads(line) for line in reversed(lines) if line.strip()]
+        found = []
+        for line in reversed(path.read_text(encoding="utf-8", errors="replace").splitlines()[-limit:]):
+            try:
+                found.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash
+        return found
 
 
 def _inside(path: Path, folder: Path) -> bool:
