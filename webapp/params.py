@@ -21,8 +21,9 @@ def integer(args, name: str, *, default: int, low: int, high: int) -> int:
     return min(max(value, low), high)
 
 
-def search_params(args) -> dict:
-    """Return the keyword arguments of search_passages from query-string arguments (filters keyed by field)."""
+def search_params(args, *, sorts: tuple[str, ...] = SORTS) -> dict:
+    """Return the keyword arguments of search_passages from query-string arguments (filters keyed by field);
+    ``sorts``: the sorts the page offers (the first is the default)."""
     query = args.get("q", "")
     filters = {}
     for param, field_name in PASSAGE_FILTERS.items():
@@ -31,9 +32,10 @@ def search_params(args) -> dict:
             raise QueryError(f"参数 {param} 的取值过多（最多 {_MAX_VALUES} 个）/ too many values for {param}")
         if values:
             filters[field_name] = values
-    sort = args.get("sort", "relevance") or "relevance"
-    if sort not in SORTS:
-        raise QueryError("排序方式应为 relevance 或 date / sort must be relevance or date")
+    sort = args.get("sort", sorts[0]) or sorts[0]
+    if sort not in sorts:
+        names = "、".join(sorts)
+        raise QueryError(f"排序方式应为 {names} / sort must be one of {', '.join(sorts)}")
     without = [value.strip() for value in args.getlist("without") if value.strip()]
     if len(without) > _MAX_VALUES:
         raise QueryError(f"参数 without 的取值过多（最多 {_MAX_VALUES} 个）/ too many values for without")

@@ -29,29 +29,10 @@ COMPARE_FIGURES = 5
 
 
 def place_params(args) -> dict:
-    """Return the query, filters and sort of a places request (the parameters of /api/search)."""
-    params = search_params(_Args({key: values for key, values in args.lists() if key != "sort"}))
-    sort = args.get("sort", "relevance") or "relevance"
-    if sort not in SORTS:
-        raise QueryError(
-            "排序方式应为 relevance、first_year 或 documents / sort must be relevance, first_year or documents"
-        )
+    """Return the query, filters, sort and limit of a places request (the parameters of /api/search)."""
+    params = search_params(args, sorts=SORTS)
     limit = integer(args, "limit", default=BEST_PASSAGES, low=1, high=MAX_BEST_PASSAGES)
-    return {"query": params["query"], "filters": params["filters"], "sort": sort, "limit": limit}
-
-
-class _Args:
-    """A dict of lists read like a request's MultiDict."""
-
-    def __init__(self, lists: dict[str, list[str]]) -> None:
-        self._lists = lists
-
-    def get(self, name: str, default=None):
-        values = self._lists.get(name)
-        return values[0] if values else default
-
-    def getlist(self, name: str) -> list[str]:
-        return list(self._lists.get(name, []))
+    return {"query": params["query"], "filters": params["filters"], "sort": params["sort"], "limit": limit}
 
 
 def api_places():

@@ -198,9 +198,7 @@ def _first_mentions(handle: IndexHandle, found, needles: list[str]) -> tuple[dic
     if wanted and found.bits.size == numbers.size:
         best = int(found.bits[0]) & wanted
         numbers = numbers[(found.bits & best) == best]
-    lowest = int(np.argmin(postings.date_rank)) if postings.doc_count else 0
-    undated = postings.date_rank[lowest] if postings.doc_count and not postings.dates[lowest] else -1
-    dated = numbers[postings.date_rank[numbers] != undated]
+    dated = numbers[postings.date_rank[numbers] != handle.undated_rank]
     if not dated.size:
         return ()
     order = np.lexsort((np.arange(dated.size), postings.date_rank[dated]))

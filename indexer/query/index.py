@@ -152,6 +152,15 @@ class IndexHandle:
         return {}
 
     @cached_property
+    def undated_rank(self) -> int:
+        """The date rank of passages without a date (-1 when every passage has one)."""
+        postings = self.facet_postings
+        if not postings.doc_count:
+            return -1
+        lowest = int(np.argmin(postings.date_rank))
+        return int(postings.date_rank[lowest]) if not postings.dates[lowest] else -1
+
+    @cached_property
     def place_columns(self) -> dict[str, np.ndarray]:
         """Per passage, the number of its province, city and year among the facet's values (-1: none)."""
         postings = self.facet_postings

@@ -3,9 +3,12 @@
 Modules, in the order they run:
 
 * ``extract`` — cuts a passage into sentences (。！？； and line ends; a figure keeps its
-  sentence) and runs the rest over each; ``figures_by_passage`` gives each passage the kind
-  its section headings imply (``section_kind``: 工作安排 → target, 工作回顾 → actual), carried
-  over to the untitled sections that follow a heading.
+  sentence) and runs the rest over each; ``figures_by_passage`` gives each passage its stance
+  (``timing``: review or plan, from its headings — ``kind.heading_kind``: 工作安排 → target,
+  工作回顾 → actual — or its first words, carried over), ``document_figures`` reads the years
+  against the document's date.
+* ``timing`` — the year a figure is about (``year``, ``year_from``); ``measure`` — level,
+  change, share or count.
 * ``quantities`` — one regex finds number + multiplier + approximation + unit
   (1.1万人次, 650余家, 两万余人, 三千元, 70.13%, 2.3个百分点); people and things are
   expanded to the base unit (1.1万人次 → 11000 人次); money keeps 万元 / 亿元

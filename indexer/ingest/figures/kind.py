@@ -27,21 +27,23 @@ _BENCHMARK_BEFORE = re.compile(r"(?:要求|提出|下达|规定|标准|目标)�
 _BENCHMARK_AFTER = re.compile(r"^的?(?:要求|目标|任务|标准)")
 BASELINE_AFTER = re.compile(r"^[^，,；]*基础上")
 _WEAK_PLAN_START = re.compile(r"^(?:[■●◆\s]|[一二三四五六七八九十]+是)*(?:加大|做好|抓好|继续|进一步|着力|全力|力争)")
-_SECTION_TARGET = re.compile(r"安排|任务|要点|工作思路|打算|计划|下一步|今后|展望|目标|年内")
-_SECTION_ACTUAL = re.compile(r"回顾|总结|成绩|成效|进展|情况|工会工作$")
+_SECTION_TARGET = re.compile(r"安排|任务|要点|工作思路|打算|计划|下一步|今后|展望|目标|年内|重点工作|总体要求")
+_SECTION_ACTUAL = re.compile(r"回顾|总结|成绩|成效|进展|情况|过去(?:的)?[一五]年|[一五]年来|工会工作$")
+
+
+def heading_kind(heading: str) -> str | None:
+    """Return the kind one heading implies: 工作安排 → target, 工作回顾 → actual, else None."""
+    if _SECTION_TARGET.search(heading):
+        return TARGET
+    if _SECTION_ACTUAL.search(heading):
+        return ACTUAL
+    return None
 
 
 def section_kind(section: str) -> str | None:
-    """Return the kind a section heading implies: 工作安排 → target, 工作回顾 → actual, else None.
-
-    The outermost heading with a signal decides (一、2015年主要工作回顾 › 1、创新思路 → actual).
-    """
-    for heading in section.split("›"):
-        if _SECTION_TARGET.search(heading):
-            return TARGET
-        if _SECTION_ACTUAL.search(heading):
-            return ACTUAL
-    return None
+    """Return the kind a section path implies: the outermost heading with a signal decides
+    (一、2015年主要工作回顾 › 1、创新思路 → actual)."""
+    return next((kind for kind in map(heading_kind, section.split("›")) if kind), None)
 
 
 def figure_kind(sentence: str, clause: tuple[int, int], default_kind: str | None) -> str:

@@ -17,6 +17,7 @@ from indexer.ingest.figures import clauses
 from indexer.ingest.figures.kind import is_benchmark
 from indexer.ingest.figures.phrases import After, Before, head_noun, read_after, read_before, trailing_noun
 from indexer.ingest.figures.quantities import Quantity
+from indexer.ingest.figures.timing import FROM_START
 from indexer.ingest.figures.words import (
     GENERIC_NOUNS,
     MEANING_VERBS,
@@ -35,9 +36,9 @@ _ENUMERATION_START = re.compile(r"^[、和及与]")
 _FROM_TO = re.compile(
     r"^(?:下降|增加|提高|减少|增长|上升|降低|提升|扩大|缩小|调整|上调|下调)(?:到|至)(?:(?:19|20)\d\d年(?:底|末)?的?)?$"
 )
-_FROM_YEAR = re.compile(r"^(?P<subject>.+?)(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
+_FROM_YEAR = re.compile(r"^(?P<subject>.+?)" + FROM_START)
 _REACHES = re.compile(r"^(?:达到|达|突破|超过|增至|增加到|提高到|提升到|上升到|扩大到)$")
-_FROM = re.compile(r"(?:由|从)(?:(?:19|20)\d\d年(?:底|末)?的?)?$")
+_FROM = re.compile(FROM_START)
 _CHANGE_END = re.compile(r"(?:同比|比上年|较上年|年均)?(?:增长|下降|提高|增加|减少|增幅|降幅|上涨)$")
 _DEMONSTRATIVE = re.compile(r"(?:这|那|该|此|上述|前述|上述[^，,]{0,8}的)$")
 

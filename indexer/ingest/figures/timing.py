@@ -17,6 +17,8 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from indexer.ingest.figures.kind import ACTUAL, TARGET, heading_kind
+
 REVIEW = "review"
 PLAN = "plan"
 
@@ -26,8 +28,9 @@ _PERIOD = re.compile(r"(?<![比较])(?<!相比)((?:19|20)\d\d)\s*(?:年)?\s*(?:�
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _OPENING_WITH_YEAR = re.compile(r"(?:到|至|在|截至|截止)?(?:19|20)\d\d\s*年")
 _BASELINE_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比|低于|高于|超过|由|从|是)$")  # 是2002年的2.6倍
-_STARTING = re.compile(r"(?:由|从)$")  # 由42.4%提高到53.2%: the first value is the start's
-_FROM_YEAR_END = re.compile(r"(?:由|从)((?:19|20)\d\d)\s*年(?:底|末)?的?$")
+# What stands right before the first value of 由A提高到B (由, 由2016年的): the start, of that year if it says one.
+FROM_START = r"(?:由|从)(?:((?:19|20)\d\d)\s*年(?:底|末)?的?)?$"
+_FROM_START = re.compile(FROM_START)
 _CUMULATIVE = re.compile(r"累计|总计|合计|五年来|五年间|先后|年均")
 _RELATIVE = (
     (re.compile(r"(?<![比较])(?:去年|上年|上一年)(?!同期)"), -1),
@@ -37,9 +40,6 @@ _RELATIVE = (
 _PAST_FIVE = re.compile(r"过去(?:的)?五年|五年来|近五年")
 _NEXT_FIVE = re.compile(r"今后五年|未来五年")
 
-# Section headings: the outermost heading with a signal decides.
-_HEADING_REVIEW = re.compile(r"回顾|总结|成绩|成效|进展|情况|过去(?:的)?[一五]年|[一五]年来|工会工作$")
-_HEADING_PLAN = re.compile(r"安排|任务|要点|工作思路|打算|计划|下一步|今后|展望|目标|年内|重点工作|总体要求")
 # What a passage opens with (after a list number): 过去一年 / 今年是 … .
 _OPENING_REVIEW = re.compile(
     r"^(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:过去(?:的)?[一五]年|[一五]年来|回顾过去|去年以来|(?:19|20)\d\d年以来)"
@@ -94,10 +94,11 @@ def _heading_stance(section: str, time: ReportTime) -> Stance | None:
     for heading in section.split("›"):
         years = [int(found) for found in _YEAR.findall(heading)]
         period = _period_of(heading, time)
-        if _HEADING_REVIEW.search(heading):
-            return period or Stance(REVIEW, years[-1] if years else time.review)
-        if _HEADING_PLAN.search(heading):
+        kind = heading_kind(heading)
+        if kind == TARGET:
             return period or Stance(PLAN, years[-1] if years else time.plan)
+        if kind == ACTUAL:
+            return period or Stance(REVIEW, years[-1] if years else time.review)
         if years and time.review is not None and years[-1] in (time.review, time.plan):
             return Stance(REVIEW if years[-1] == time.review else PLAN, years[-1])
     return None
@@ -179,7 +180,7 @@ def figure_years(
     for pattern, offset in _RELATIVE:
         if pattern.search(before) and time.delivered is not None:
             return time.delivered + offset, None
-    if stance.kind == REVIEW and stance.year is not None and _STARTING.search(before.rstrip()):
+    if stance.kind == REVIEW and stance.year is not None and _FROM_START.search(before.rstrip()):
         # 比重由42.4%提高到53.2% in a review: the first value is where the reviewed time began
         return (stance.year_from or stance.year) - 1, None
     if stance.kind is not None:
@@ -216,8 +217,8 @@ def _named_period(text: str, time: ReportTime) -> tuple[int | None, int | None] 
 
 def _written_years(text: str) -> tuple[int | None, int | None] | None:
     """Return the period or year a text names for its figure (not a baseline), None when it names none."""
-    start = _FROM_YEAR_END.search(text)
-    if start:  # 由2016年的5.6%提高到91.4%: the first value is 2016's
+    start = _FROM_START.search(text)
+    if start and start[1]:  # 由2016年的5.6%提高到91.4%: the first value is 2016's
         return int(start[1]), None
     span = _period_span(text)
     if span is not None:
